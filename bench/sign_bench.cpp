@@ -1,0 +1,278 @@
+/// \file
+/// sign_bench: in-process DKIM signing throughput, in messages per second. Each message
+/// goes through what `postseal sign` does between reading its input and writing its
+/// output: MessageParser (fed in 64 KiB chunks, as read() would hand them over), body
+/// canonicalization and hashing, header selection and canonicalization, and the RSA or
+/// Ed25519 signature (relaxed/relaxed, the default header policy). Key loading, process
+/// start-up and file I/O are outside the timed loop. bench/run sets the numbers beside
+/// `openssl speed` and python3-dkim; bench/README.md explains them. Single-threaded.
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dkim/key.h"
+#include "dkim/signer.h"
+#include "mail/message_parser.h"
+
+namespace postseal::bench {
+namespace {
+
+constexpr size_t kChunk = 64 * 1024;
+constexpr int64_t kNow = 1700000000;  // fixed t=, so runs sign identical bytes
+
+struct KeyCase {
+  std::string name;  // "rsa2048", "ed25519"
+  dkim::KeyType type;
+  int bits;
+};
+
+struct SizeCase {
+  std::string name;  // "4k", "1m"
+  size_t bytes;
+};
+
+const KeyCase kKeys[] = {{"rsa2048", dkim::KeyType::kRsa, 2048},
+                         {"ed25519", dkim::KeyType::kEd25519, 0}};
+const SizeCase kSizes[] = {{"4k", 4 * 1024}, {"1m", 1024 * 1024}};
+
+/// A small deterministic generator (xorshift64), so every run and every tool sees the
+/// same message bytes.
+class Rng {
+ public:
+  uint64_t next() {
+    s_ ^= s_ << 13;
+    s_ ^= s_ >> 7;
+    s_ ^= s_ << 17;
+    return s_;
+  }
+  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
+
+ private:
+  uint64_t s_ = 0x9e3779b97f4a7c15ULL;
+};
+
+/// A plain-text message of exactly `size` bytes with LF line endings (as Postfix's
+/// pipe(8) delivers). The header block looks like submitted mail; the body is prose-like
+/// lines with the things relaxed canonicalization has to work on: runs of spaces, tabs,
+/// trailing whitespace, empty lines, and trailing empty lines at the end.
+std::string make_message(size_t size) {
+  std::string m =
+      "Received: from client.example.net (client.example.net [192.0.2.10])\n"
+      "\tby mail.example.com (Postfix) with ESMTPSA id 4Xq1Zk3yz\n"
+      "\tfor <bob@example.org>; Tue, 14 Nov 2023 22:13:20 +0000 (UTC)\n"
+      "From: Alice Example <alice@example.com>\n"
+      "To: Bob Example <bob@example.org>\n"
+      "Cc: carol@example.org\n"
+      "Subject: Quarterly figures, draft 3 (please review before\n"
+      " Friday)\n"
+      "Date: Tue, 14 Nov 2023 22:13:20 +0000\n"
+      "Message-ID: <20231114221320.4Xq1Zk3yz@mail.example.com>\n"
+      "MIME-Version: 1.0\n"
+      "Content-Type: text/plain; charset=utf-8\n"
+      "Content-Transfer-Encoding: 8bit\n"
+      "\n";
+  static const char* const kWords[] = {
+      "the",     "figures", "for",  "quarter", "are",      "attached", "and",
+      "revenue", "grew",    "by",   "four",    "percent",  "while",    "costs",
+      "stayed",  "flat",    "see",  "table",   "below",    "numbers",  "in",
+      "EUR",     "42",      "1337", "draft",   "please",   "review",   "before",
+      "Friday",  "thanks",  "--",   "a",       "projected"};
+  Rng rng;
+  std::string line;
+  // Leave room for the final "\n\n\n" (trailing empty lines, which relaxed body
+  // canonicalization removes).
+  while (m.size() + 3 < size) {
+    line.clear();
+    size_t width = 50 + rng.below(27);
+    while (line.size() < width) {
+      if (!line.empty()) line += rng.below(8) == 0 ? "  " : (rng.below(20) == 0 ? "\t" : " ");
+      line += kWords[rng.below(std::size(kWords))];
+    }
+    if (rng.below(6) == 0) line += rng.below(2) ? " " : " \t ";
+    line += '\n';
+    if (rng.below(12) == 0) line += '\n';
+    // The loop condition leaves room >= 1; cut the last line to fit exactly, still
+    // ending with LF.
+    size_t room = size - 3 - m.size();
+    if (line.size() > room) {
+      line.resize(room - 1);
+      line += '\n';
+    }
+    m += line;
+  }
+  while (m.size() < size) m += '\n';
+  return m;
+}
+
+/// Signs one message as `postseal sign` would. Returns the DKIM-Signature field, or an
+/// Error from the parser or the signer.
+Result<std::string> sign_message(std::string_view msg, const dkim::SignatureSpec& spec,
+                                 const dkim::HeaderPolicy& policy) {
+  mail::MessageParser parser;
+  dkim::Signer signer({spec}, policy, kNow);
+  for (size_t off = 0; off < msg.size(); off += kChunk) {
+    auto body = parser.feed(msg.substr(off, kChunk));
+    if (!body.ok()) return Error{"parse: " + body.message()};
+    if (!body->empty()) signer.feed_body(*body);
+  }
+  if (Status st = parser.finish(); !st.ok()) return Error{"parse: " + st.message()};
+  auto sigs = signer.finish(parser.headers(), parser.line_ending());
+  if (!sigs.ok()) return Error{"sign: " + sigs.message()};
+  return sigs->front();
+}
+
+/// The value of tag `tag` (e.g. "bh") in a DKIM-Signature field, unfolded.
+std::string tag_value(std::string_view field, std::string_view tag) {
+  std::string flat;
+  for (char c : field)
+    if (c != '\r' && c != '\n' && c != ' ' && c != '\t') flat += c;
+  std::string needle = std::string(tag) + "=";
+  for (size_t pos = flat.find(':') + 1; pos < flat.size();) {
+    size_t end = flat.find(';', pos);
+    if (end == std::string::npos) end = flat.size();
+    if (flat.compare(pos, needle.size(), needle) == 0)
+      return flat.substr(pos + needle.size(), end - pos - needle.size());
+    pos = end + 1;
+  }
+  return "";
+}
+
+bool write_file(const std::string& path, std::string_view data) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(data.data(), static_cast<std::streamsize>(data.size()));
+  f.close();
+  return static_cast<bool>(f);
+}
+
+void usage(std::ostream& o) {
+  o << "usage: sign_bench [--seconds S] [--case NAME]... [--out-dir DIR]\n"
+       "  --seconds S   time spent on each case (default 2)\n"
+       "  --case NAME   run only NAME (rsa2048-4k, rsa2048-1m, ed25519-4k, ed25519-1m);\n"
+       "                repeatable; default all four\n"
+       "  --out-dir DIR also write the keys (DIR/KEY.pem, PKCS#8) and messages\n"
+       "                (DIR/msg-SIZE.eml), so other signers can use the same bytes\n"
+       "Prints one line per case: case= key= bytes= messages= seconds= msg_per_s=\n"
+       "mb_per_s= bh= (the body hash, for cross-checking other signers).\n";
+}
+
+int run(int argc, char** argv) {
+  double seconds = 2.0;
+  std::vector<std::string> wanted;
+  std::string out_dir;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--help" || a == "-h") {
+      usage(std::cout);
+      return 0;
+    }
+    if (i + 1 >= argc) {
+      usage(std::cerr);
+      return 64;
+    }
+    if (a == "--seconds") {
+      seconds = std::atof(argv[++i]);
+      if (seconds <= 0) {
+        std::cerr << "sign_bench: --seconds must be positive\n";
+        return 64;
+      }
+    } else if (a == "--case") {
+      wanted.emplace_back(argv[++i]);
+    } else if (a == "--out-dir") {
+      out_dir = argv[++i];
+    } else {
+      usage(std::cerr);
+      return 64;
+    }
+  }
+  auto is_wanted = [&](const std::string& name) {
+    if (wanted.empty()) return true;
+    for (const auto& w : wanted)
+      if (w == name) return true;
+    return false;
+  };
+
+  std::vector<std::string> messages;
+  for (const auto& s : kSizes) {
+    messages.push_back(make_message(s.bytes));
+    if (!out_dir.empty() && !write_file(out_dir + "/msg-" + s.name + ".eml", messages.back())) {
+      std::cerr << "sign_bench: cannot write " << out_dir << "/msg-" << s.name << ".eml\n";
+      return 73;
+    }
+  }
+  const dkim::HeaderPolicy policy = dkim::HeaderPolicy::defaults();
+
+  for (const auto& k : kKeys) {
+    // Key generation (RSA's especially) would show up in a profile of one case.
+    bool key_needed = !out_dir.empty();
+    for (const auto& s : kSizes) key_needed = key_needed || is_wanted(k.name + "-" + s.name);
+    if (!key_needed) continue;
+    auto generated = dkim::PrivateKey::generate(k.type, k.bits);
+    if (!generated.ok()) {
+      std::cerr << "sign_bench: " << k.name << ": " << generated.message() << "\n";
+      return 70;
+    }
+    auto key = std::make_shared<const dkim::PrivateKey>(std::move(generated).value());
+    if (!out_dir.empty() && !write_file(out_dir + "/" + k.name + ".pem", key->private_pem())) {
+      std::cerr << "sign_bench: cannot write " << out_dir << "/" << k.name << ".pem\n";
+      return 73;
+    }
+    dkim::SignatureSpec spec;
+    spec.domain = "example.com";
+    spec.selector = "bench";
+    spec.key = key;
+    spec.header_canon = dkim::Canon::kRelaxed;
+    spec.body_canon = dkim::Canon::kRelaxed;
+
+    for (size_t si = 0; si < std::size(kSizes); ++si) {
+      std::string name = k.name + "-" + kSizes[si].name;
+      if (!is_wanted(name)) continue;
+      const std::string& msg = messages[si];
+
+      // One untimed run: warms caches and checks that signing works at all.
+      auto first = sign_message(msg, spec, policy);
+      if (!first.ok()) {
+        std::cerr << "sign_bench: " << name << ": " << first.message() << "\n";
+        return 70;
+      }
+      using Clock = std::chrono::steady_clock;
+      const auto start = Clock::now();
+      const auto limit = start + std::chrono::duration<double>(seconds);
+      uint64_t count = 0;
+      size_t out_bytes = 0;  // keeps the work observable
+      Clock::time_point now;
+      do {
+        auto sig = sign_message(msg, spec, policy);
+        if (!sig.ok()) {
+          std::cerr << "sign_bench: " << name << ": " << sig.message() << "\n";
+          return 70;
+        }
+        out_bytes += sig->size();
+        ++count;
+        now = Clock::now();
+      } while (now < limit);
+      double elapsed = std::chrono::duration<double>(now - start).count();
+      double rate = static_cast<double>(count) / elapsed;
+      std::printf(
+          "case=%s key=%s bytes=%zu messages=%llu seconds=%.3f msg_per_s=%.1f "
+          "mb_per_s=%.1f bh=%s sig_bytes=%zu\n",
+          name.c_str(), k.name.c_str(), msg.size(), static_cast<unsigned long long>(count),
+          elapsed, rate, rate * static_cast<double>(msg.size()) / 1e6,
+          tag_value(*first, "bh").c_str(), out_bytes / count);
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace postseal::bench
+
+int main(int argc, char** argv) { return postseal::bench::run(argc, argv); }

@@ -1,0 +1,66 @@
+/// \file
+/// Which keys sign which mail: OpenDKIM's KeyTable and SigningTable files read as they
+/// are (plain and "refile:" wildcard tables, several keys per address), or the
+/// single-domain shortcut (domain, selector, key file). Keys are loaded and parsed once,
+/// at load time, so a daemon never touches the disk per message. Immutable after load;
+/// safe to share between threads.
+#ifndef POSTSEAL_CONFIG_KEY_STORE_H
+#define POSTSEAL_CONFIG_KEY_STORE_H
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dkim/key.h"
+
+namespace postseal::config {
+
+/// One key to sign with: d=, s= and the key.
+struct SigningKey {
+  std::string domain;
+  std::string selector;
+  std::shared_ptr<const dkim::PrivateKey> key;
+};
+
+struct KeyStoreOptions {
+  std::string key_table;      ///< path of the KeyTable file
+  std::string signing_table;  ///< path of the SigningTable; "refile:PATH" for wildcards
+  bool require_safe_keys = true;     ///< refuse key files readable by group or others
+  bool multiple_signatures = true;   ///< sign with every matching key, not just the first
+  bool sub_domains = false;          ///< a table entry for a domain covers its subdomains
+};
+
+class KeyStore {
+ public:
+  /// Loads both tables and every key they name. Throws ConfigError("FILE:LINE: reason")
+  /// for a syntax error, an unknown key name, an unreadable or unsafe key file, or a key
+  /// that does not parse.
+  static KeyStore load(const KeyStoreOptions& opts);
+
+  /// The single-domain shortcut: mail whose author domain is `domain` (or a subdomain,
+  /// if sub_domains) is signed with this one key. Throws ConfigError like load().
+  static KeyStore single(const std::string& domain, const std::string& selector,
+                         const std::string& key_file, bool require_safe_keys,
+                         bool sub_domains);
+
+  /// The keys to sign with for this author address (local@domain), in table order;
+  /// empty when the address is not ours. Never throws.
+  std::vector<SigningKey> keys_for(std::string_view author) const;
+
+ private:
+  struct Impl;
+  // Immutable after load; shared so copies are cheap. Null in a default-constructed
+  // store, which signs nothing.
+  std::shared_ptr<const Impl> impl_;
+};
+
+/// Reads and parses a key file. With require_safe, a file readable or writable by group
+/// or others is refused (OpenDKIM's RequireSafeKeys). Throws ConfigError naming the file
+/// and the reason.
+std::shared_ptr<const dkim::PrivateKey> load_key_file(const std::string& path,
+                                                      bool require_safe);
+
+}  // namespace postseal::config
+
+#endif  // POSTSEAL_CONFIG_KEY_STORE_H

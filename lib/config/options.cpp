@@ -1,0 +1,298 @@
+/// \file
+/// The option table and the Settings built from it (see options.h). Each row carries
+/// the name, type, default, validator, one-line description and programs; the
+/// Boost.Program_options descriptions, the postseal.conf reader, dump() and the
+/// documentation test are all driven by it. File syntax: "name = value" lines, '#'
+/// comments, blank lines ignored; defaults < file < command line.
+#include "config/options.h"
+
+#include <cerrno>
+#include <string>
+#include <utility>
+
+#include "config/text_file.h"
+#include "util/check.h"
+#include "util/errors.h"
+#include "util/result.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+namespace postseal::config {
+
+namespace {
+
+namespace po = boost::program_options;
+
+/// Checks a value and returns its canonical spelling, or why it is wrong.
+using Validator = Result<std::string> (*)(std::string_view value);
+
+Result<std::string> check_string(std::string_view v) { return std::string(v); }
+
+/// yes/no, true/false, 1/0, on/off (any case), stored as "yes" or "no".
+Result<std::string> check_bool(std::string_view v) {
+  std::string w = detail::lower(v);
+  if (w == "yes" || w == "true" || w == "1" || w == "on") return std::string("yes");
+  if (w == "no" || w == "false" || w == "0" || w == "off") return std::string("no");
+  return Error{"expected yes or no"};
+}
+
+/// Decimal digits that fit in 64 bits.
+Result<std::string> check_uint(std::string_view v) {
+  if (v.empty()) return Error{"expected a number"};
+  uint64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return Error{"expected a number"};
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return Error{"number too large"};
+    n = n * 10 + d;
+  }
+  return std::to_string(n);
+}
+
+std::vector<std::string> split_list(std::string_view v) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : v) {
+    if (c == ':' || c == ',' || c == ' ' || c == '\t') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+/// A list of header field names: RFC 5322 §3.6.8 ftext (printable ASCII but ':').
+Result<std::string> check_header_list(std::string_view v) {
+  for (const auto& name : split_list(v))
+    for (char c : name)
+      if (c < 33 || c > 126) return Error{"\"" + name + "\" is not a header field name"};
+  return std::string(v);
+}
+
+/// RFC 6376 §3.5 c=: header[/body], each "simple" or "relaxed".
+Result<std::string> check_canonicalization(std::string_view v) {
+  std::string w = detail::lower(v);
+  auto ok = [](std::string_view s) { return s == "simple" || s == "relaxed"; };
+  auto slash = w.find('/');
+  std::string_view head = std::string_view(w).substr(0, slash);
+  std::string_view body =
+      slash == std::string::npos ? std::string_view() : std::string_view(w).substr(slash + 1);
+  if (!ok(head) || (slash != std::string::npos && !ok(body)))
+    return Error{"expected simple or relaxed, optionally /simple or /relaxed"};
+  return w;
+}
+
+struct Row {
+  OptionSpec spec;
+  Validator check;
+};
+
+constexpr unsigned kSigning = kFilter | kTool;
+constexpr unsigned kAll = kFilter | kPolicyd | kTool;
+
+// The table, in documentation order. doc/postseal.conf.5 has one entry per row; a test
+// (tests/unit/config/doc_test) fails when one is missing.
+const Row kRows[] = {
+    {{"config", OptionType::kString, SYSCONFDIR "/postseal/postseal.conf",
+      "configuration file to read", kAll},
+     check_string},
+    {{"domain", OptionType::kString, "",
+      "single-domain signing: the d= domain (with selector and key-file)", kSigning},
+     check_string},
+    {{"selector", OptionType::kString, "", "single-domain signing: the s= selector", kSigning},
+     check_string},
+    {{"key-file", OptionType::kString, "", "single-domain signing: the private key file",
+      kSigning},
+     check_string},
+    {{"key-table", OptionType::kString, "",
+      "OpenDKIM KeyTable: key name to domain:selector:key", kSigning},
+     check_string},
+    {{"signing-table", OptionType::kString, "",
+      "OpenDKIM SigningTable: author to key name; \"refile:PATH\" for wildcards", kSigning},
+     check_string},
+    {{"require-safe-keys", OptionType::kBool, "yes",
+      "refuse key files that group or others may read or write", kSigning},
+     check_bool},
+    {{"multiple-signatures", OptionType::kBool, "yes",
+      "sign with every matching SigningTable entry, not just the first", kSigning},
+     check_bool},
+    {{"sub-domains", OptionType::kBool, "no",
+      "an entry for a domain also covers its subdomains", kSigning},
+     check_bool},
+    {{"canonicalization", OptionType::kString, "relaxed/relaxed",
+      "c= for new signatures: header/body, each simple or relaxed", kSigning},
+     check_canonicalization},
+    {{"sign-headers", OptionType::kList, "",
+      "header fields to sign; empty means the RFC 6376 section 5.4.1 list", kSigning},
+     check_header_list},
+    {{"oversign-headers", OptionType::kList, "From",
+      "header fields signed once more than present, so none can be added", kSigning},
+     check_header_list},
+    {{"omit-headers", OptionType::kList, "",
+      "header fields never signed (e.g. those a relay such as Amazon SES rewrites)", kSigning},
+     check_header_list},
+    {{"signature-expiry", OptionType::kUint, "0",
+      "seconds until a new signature expires (x=); 0 means no x=", kSigning},
+     check_uint},
+    {{"body-length", OptionType::kBool, "no", "add l= (signed body length) to signatures",
+      kSigning},
+     check_bool},
+    {{"authserv-id", OptionType::kString, "",
+      "authserv-id in Authentication-Results; empty means the host name", kFilter | kPolicyd},
+     check_string},
+};
+
+const std::vector<OptionSpec>& specs() {
+  static const std::vector<OptionSpec> v = [] {
+    std::vector<OptionSpec> out;
+    for (const auto& r : kRows) out.push_back(r.spec);
+    return out;
+  }();
+  return v;
+}
+
+const Row* find_row(std::string_view name) {
+  for (const auto& r : kRows)
+    if (r.spec.name == name) return &r;
+  return nullptr;
+}
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+/// Applies the "name = value" lines of `text` (read from `file`) to `values`. Options of
+/// other programs are validated but not applied: one file serves every program.
+void apply_file(std::string_view text, const std::string& file, unsigned programs,
+                std::map<std::string, std::string, std::less<>>& values) {
+  auto lines = detail::split_lines(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string where = file + ":" + std::to_string(i + 1) + ": ";
+    std::string_view line = lines[i];
+
+    // A '#' that begins the line or follows white space starts a comment, so a
+    // trailing remark is not taken as part of a path; a '#' inside a word is kept.
+    for (std::size_t p = 0; p < line.size(); ++p) {
+      if (line[p] == '#' && (p == 0 || line[p - 1] == ' ' || line[p - 1] == '\t')) {
+        line = line.substr(0, p);
+        break;
+      }
+    }
+    line = detail::trim(line);
+    if (line.empty()) continue;
+
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos) throw ConfigError(where + "expected \"name = value\"");
+    std::string_view name = detail::trim(line.substr(0, eq));
+    std::string_view value = detail::trim(line.substr(eq + 1));
+    if (name.empty()) throw ConfigError(where + "expected \"name = value\"");
+
+    const Row* row = find_row(name);
+    if (row == nullptr) throw ConfigError(where + "unknown option " + quoted(name));
+    if (name == "config")
+      throw ConfigError(where + "option \"config\" is only meaningful on the command line");
+    auto checked = row->check(value);
+    if (!checked.ok())
+      throw ConfigError(where + "invalid value " + quoted(value) + " for " + std::string(name) +
+                        ": " + checked.message());
+    if (row->spec.programs & programs) values[std::string(name)] = std::move(checked).value();
+  }
+}
+
+/// The stored value of a table option of `type`; anything else is a bug in the caller.
+const std::string& value_of(const std::map<std::string, std::string, std::less<>>& values,
+                            std::string_view name, OptionType type) {
+  const OptionSpec* spec = find_option(name);
+  POSTSEAL_CHECK(spec != nullptr);
+  POSTSEAL_CHECK(spec->type == type);
+  auto it = values.find(name);
+  POSTSEAL_CHECK(it != values.end());
+  return it->second;
+}
+
+}  // namespace
+
+std::span<const OptionSpec> option_table() { return specs(); }
+
+const OptionSpec* find_option(std::string_view name) {
+  for (const auto& s : specs())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+void Settings::describe(po::options_description& desc, unsigned programs) {
+  for (const auto& r : kRows) {
+    const OptionSpec& s = r.spec;
+    if ((s.programs & programs) == 0) continue;
+    std::string help =
+        std::string(s.description) + " (default: " +
+        (s.default_value.empty() ? std::string("none") : std::string(s.default_value)) + ")";
+    // No Boost default_value: load() must tell "given" from "not given", so the file
+    // is not overridden by a default that merely looks like a command-line value.
+    auto* sem = po::value<std::string>();
+    if (s.type == OptionType::kBool) sem->implicit_value("yes");
+    desc.add_options()(std::string(s.name).c_str(), sem, help.c_str());
+  }
+}
+
+Settings Settings::load(const po::variables_map& cmdline, const std::string& config_file,
+                        unsigned programs) {
+  Settings s;
+  s.programs_ = programs;
+  for (const auto& r : kRows)
+    s.values_[std::string(r.spec.name)] = std::string(r.spec.default_value);
+
+  if (!config_file.empty()) {
+    s.values_["config"] = config_file;
+    auto data = detail::read_file(config_file);
+    if (!data.ok()) throw ConfigError(config_file + ": cannot read: " + data.message());
+    apply_file(data->bytes, config_file, programs, s.values_);
+  }
+
+  for (const auto& r : kRows) {
+    if ((r.spec.programs & programs) == 0) continue;
+    std::string name(r.spec.name);
+    if (cmdline.count(name) == 0 || cmdline[name].defaulted()) continue;
+    std::string value = cmdline[name].as<std::string>();
+    auto checked = r.check(value);
+    if (!checked.ok())
+      throw ConfigError("--" + name + ": invalid value " + quoted(value) + ": " +
+                        checked.message());
+    s.values_[name] = std::move(checked).value();
+  }
+  return s;
+}
+
+const std::string& Settings::str(std::string_view name) const {
+  return value_of(values_, name, OptionType::kString);
+}
+
+bool Settings::flag(std::string_view name) const {
+  return value_of(values_, name, OptionType::kBool) == "yes";
+}
+
+uint64_t Settings::uint(std::string_view name) const {
+  // Stored values passed check_uint (or are table defaults), so this cannot overflow.
+  return std::stoull(value_of(values_, name, OptionType::kUint));
+}
+
+std::vector<std::string> Settings::list(std::string_view name) const {
+  return split_list(value_of(values_, name, OptionType::kList));
+}
+
+std::string Settings::dump(bool only_changed) const {
+  std::string out;
+  for (const auto& s : specs()) {
+    if ((s.programs & programs_) == 0) continue;
+    auto it = values_.find(s.name);
+    const std::string& v = it == values_.end() ? std::string() : it->second;
+    if (only_changed && v == s.default_value) continue;
+    out += std::string(s.name) + " = " + v + "\n";
+  }
+  return out;
+}
+
+}  // namespace postseal::config

@@ -1,0 +1,68 @@
+/// \file
+/// DKIM canonicalization, RFC 6376 §3.4: "simple" and "relaxed" for header fields and
+/// for the body. Input may be LF-only (as Postfix's pipe(8) delivers) or CRLF; each LF
+/// not preceded by CR is treated as the CRLF that goes on the wire. The body
+/// canonicalizer is a stream: it holds only a count of pending empty lines and at most
+/// one pending CR and whitespace run, so memory does not grow with the body. Pure; one
+/// BodyCanonicalizer per body, not thread-safe.
+#ifndef POSTSEAL_DKIM_CANON_H
+#define POSTSEAL_DKIM_CANON_H
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace postseal::dkim {
+
+enum class Canon { kSimple, kRelaxed };
+
+/// "simple" or "relaxed" (case-insensitive) to a Canon; nullopt otherwise.
+std::optional<Canon> parse_canon(std::string_view word);
+std::string_view to_string(Canon c);
+
+/// Parses a c= value ("relaxed/simple", "relaxed" meaning relaxed/simple per §3.5).
+/// Returns nullopt when a part is not a known canonicalization.
+std::optional<std::pair<Canon, Canon>> parse_canon_pair(std::string_view value);
+
+/// Appends the canonical form of one header field (name, colon, value, CRLF) to `out`.
+/// `raw` is the field as received, including its final line ending if any.
+/// RFC 6376 §3.4.1 (simple) and §3.4.2 (relaxed).
+void canonicalize_header(std::string_view raw, Canon c, std::string& out);
+
+/// Streaming body canonicalization, RFC 6376 §3.4.3 (simple) and §3.4.4 (relaxed).
+/// Canonical bytes go to the sink in chunks of bounded size (at most kChunk bytes
+/// buffered), so neither long runs of empty lines nor huge lines make memory grow.
+class BodyCanonicalizer {
+ public:
+  using Sink = std::function<void(std::string_view)>;
+  static constexpr size_t kChunk = 64 * 1024;
+
+  BodyCanonicalizer(Canon c, Sink sink);
+
+  /// Consumes body bytes; passes every canonical byte they complete to the sink before
+  /// returning. Never fails.
+  void feed(std::string_view data);
+  /// Ends the body: passes what is still pending (the final CRLF rules). Never fails.
+  void finish();
+
+ private:
+  void put(std::string_view s);
+  void flush();
+  void begin_content();
+  void end_line();
+
+  Canon canon_;
+  Sink sink_;
+  std::string buf_;
+  uint64_t empty_lines_ = 0;  // complete empty lines not yet emitted (maybe trailing)
+  bool line_has_content_ = false;
+  bool pending_cr_ = false;   // a CR that may start a CRLF
+  bool pending_wsp_ = false;  // relaxed: a whitespace run not yet emitted
+  bool any_content_ = false;  // anything other than empty lines seen
+};
+
+}  // namespace postseal::dkim
+
+#endif  // POSTSEAL_DKIM_CANON_H

@@ -1,0 +1,33 @@
+/// \file
+/// DKIM tag=value lists, RFC 6376 §3.2, as used in DKIM-Signature fields and key
+/// records: parsing (strict: syntax errors and duplicate tags are errors) and lookup.
+/// Pure.
+#ifndef POSTSEAL_DKIM_TAG_LIST_H
+#define POSTSEAL_DKIM_TAG_LIST_H
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.h"
+
+namespace postseal::dkim {
+
+struct Tag {
+  std::string name;
+  std::string value;  ///< with surrounding whitespace removed; inner FWS kept
+};
+
+/// At most this many tags are accepted in one list (hostile input bound).
+inline constexpr size_t kMaxTags = 64;
+
+/// Parses a tag-list. On failure (a tag without '=', an invalid tag name, a duplicate
+/// tag, more than kMaxTags tags) returns an Error naming the problem.
+Result<std::vector<Tag>> parse_tag_list(std::string_view text);
+
+/// The value of tag `name`, or nullptr.
+const std::string* find_tag(const std::vector<Tag>& tags, std::string_view name);
+
+}  // namespace postseal::dkim
+
+#endif  // POSTSEAL_DKIM_TAG_LIST_H

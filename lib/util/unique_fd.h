@@ -1,0 +1,41 @@
+/// \file
+/// UniqueFd: an owned file descriptor, closed on destruction. Move-only. Used by the
+/// I/O adapters only; the pure core never sees a descriptor.
+#ifndef POSTSEAL_UTIL_UNIQUE_FD_H
+#define POSTSEAL_UTIL_UNIQUE_FD_H
+
+#include <unistd.h>
+
+#include <utility>
+
+namespace postseal {
+
+/// An owned file descriptor, closed on destruction.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept {
+    if (this != &o) reset(std::exchange(o.fd_, -1));
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { reset(); }
+
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace postseal
+
+#endif  // POSTSEAL_UTIL_UNIQUE_FD_H

@@ -1,0 +1,21 @@
+/// \file
+/// The subcommands of postseal(1). Each takes the arguments after its name and returns
+/// a sysexits code; each throws only UsageError, ConfigError or TempFailure, which
+/// main() turns into a diagnostic and an exit code.
+#ifndef POSTSEAL_TOOLS_COMMANDS_H
+#define POSTSEAL_TOOLS_COMMANDS_H
+
+#include <string>
+#include <vector>
+
+namespace postseal::tools {
+
+/// postseal sign: writes the message signed to stdout.
+int run_sign(const std::vector<std::string>& args);
+
+/// postseal keygen: writes SELECTOR.private and SELECTOR.txt.
+int run_keygen(const std::vector<std::string>& args);
+
+}  // namespace postseal::tools
+
+#endif  // POSTSEAL_TOOLS_COMMANDS_H

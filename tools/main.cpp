@@ -1,0 +1,66 @@
+/// \file
+/// postseal(1), the operator's tool: keygen and sign (testkey, check-dns, verify and
+/// report follow). A thin main: pick the subcommand, run it, map exceptions to sysexits.
+///
+/// SYNOPSIS
+///   postseal keygen --domain D --selector S [--type rsa|ed25519] [--bits N] [--directory DIR]
+///   postseal sign [options] [FILE]
+#include "config.h"
+
+#include <sysexits.h>
+
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tools/commands.h"
+#include "util/errors.h"
+
+namespace {
+
+const char kUsage[] =
+    "usage: postseal COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  keygen   make a DKIM key pair and the DNS record to publish\n"
+    "  sign     DKIM-sign a message (stdin or FILE) and write it to stdout\n"
+    "\n"
+    "postseal COMMAND --help shows the options of a command; see postseal(1).\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return EX_USAGE;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (cmd == "--version" || cmd == "-V") {
+    std::cout << "postseal " PACKAGE_VERSION "\n";
+    return 0;
+  }
+  std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    if (cmd == "sign") return postseal::tools::run_sign(args);
+    if (cmd == "keygen") return postseal::tools::run_keygen(args);
+    std::cerr << "postseal: unknown command \"" << cmd << "\"\n" << kUsage;
+    return EX_USAGE;
+  } catch (const postseal::UsageError& e) {
+    std::cerr << "postseal " << cmd << ": " << e.what() << "\n";
+    return EX_USAGE;
+  } catch (const postseal::ConfigError& e) {
+    std::cerr << "postseal " << cmd << ": fatal: " << e.what() << "\n";
+    return EX_CONFIG;
+  } catch (const postseal::TempFailure& e) {
+    std::cerr << "postseal " << cmd << ": fatal: " << e.what() << "\n";
+    return EX_IOERR;
+  } catch (const std::exception& e) {
+    std::cerr << "postseal " << cmd << ": fatal: " << e.what() << "\n";
+    return EX_SOFTWARE;
+  }
+}

@@ -1,0 +1,303 @@
+/// \file
+/// postseal sign: reads a message, writes it DKIM-signed to stdout. The body is hashed
+/// as it streams in and spooled to an unlinked temporary file, because the signature
+/// goes on top; memory stays constant for any message size. The output keeps the
+/// input's line-ending convention and is otherwise byte-identical to the input.
+#include <fcntl.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "config/key_store.h"
+#include "config/options.h"
+#include "dkim/signer.h"
+#include "mail/address.h"
+#include "mail/message_parser.h"
+#include "tools/commands.h"
+#include "util/clock.h"
+#include "util/errors.h"
+#include "util/unique_fd.h"
+
+namespace po = boost::program_options;
+
+namespace postseal::tools {
+namespace {
+
+constexpr size_t kBlock = 64 * 1024;
+
+void write_all(int fd, std::string_view data, const char* what) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw TempFailure(std::string("write ") + what + ": " + std::strerror(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// An unlinked temporary file in $TMPDIR (default /tmp) for the body.
+UniqueFd make_spool() {
+  const char* dir = std::getenv("TMPDIR");
+  std::string path = std::string(dir && *dir ? dir : "/tmp") + "/postseal-sign.XXXXXX";
+  UniqueFd fd(::mkstemp(path.data()));
+  if (!fd) throw TempFailure("cannot create a temporary file in " + path + ": " + std::strerror(errno));
+  ::unlink(path.c_str());
+  return fd;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ':' || c == ',' || c == ' ' || c == '\t') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool word_true(const std::string& v) {
+  if (v == "yes" || v == "true" || v == "1" || v == "on") return true;
+  if (v == "no" || v == "false" || v == "0" || v == "off") return false;
+  throw UsageError("expected yes or no, got \"" + v + "\"");
+}
+
+}  // namespace
+
+int run_sign(const std::vector<std::string>& args) {
+  po::options_description desc("postseal sign options");
+  desc.add_options()("help,h", "show this help")(
+      "config,c", po::value<std::string>(),
+      "read key-table, signing-table, canonicalization and header lists from this file")(
+      "key,k", po::value<std::vector<std::string>>()->composing(),
+      "private key file; repeat with --selector for several signatures")(
+      "selector,s", po::value<std::vector<std::string>>()->composing(),
+      "selector (s=) for each --key, in order")(
+      "domain,d", po::value<std::string>(), "signing domain (d=) for --key")(
+      "keytable", po::value<std::string>(), "OpenDKIM KeyTable file (also --key-table)")(
+      "key-table", po::value<std::string>(), "same as --keytable")(
+      "signingtable", po::value<std::string>(),
+      "OpenDKIM SigningTable file, refile:PATH for wildcards (also --signing-table)")(
+      "signing-table", po::value<std::string>(), "same as --signingtable")(
+      "canon", po::value<std::string>(), "header/body canonicalization (default: relaxed/relaxed)")(
+      "algo", po::value<std::string>(),
+      "require this algorithm: rsa-sha256 or ed25519-sha256 (default: from the key)")(
+      "headers", po::value<std::string>(),
+      "colon-separated fields to sign (default: RFC 6376 5.4.1 list and MIME fields)")(
+      "oversign-headers", po::value<std::string>(), "fields signed once more (default: From)")(
+      "omit-headers", po::value<std::string>(),
+      "fields never signed, e.g. Message-ID:Date for Amazon SES")(
+      "identity,i", po::value<std::string>(), "i= agent or user identifier")(
+      "expire", po::value<int64_t>(), "add x= this many seconds after t=")(
+      "body-length", "add l= (the signed body length)")(
+      "timestamp", po::value<int64_t>(), "use this t= instead of the current time")(
+      "require-safe-keys", po::value<std::string>()->implicit_value("yes"),
+      "refuse key files readable by group or others (default: yes)")(
+      "input", po::value<std::string>(), "message file (default: stdin)");
+  po::positional_options_description pos;
+  pos.add("input", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: postseal sign [options] [FILE]\n" << desc;
+    return 0;
+  }
+
+  // Settings from the config file, when one is named; the command line overrides it.
+  std::string key_table, signing_table, canon_text = "relaxed/relaxed";
+  dkim::HeaderPolicy policy = dkim::HeaderPolicy::defaults();
+  bool require_safe = true, body_length = vm.count("body-length") > 0;
+  std::optional<int64_t> expire;
+  if (vm.count("config")) {
+    po::variables_map none;
+    auto settings =
+        config::Settings::load(none, vm["config"].as<std::string>(), config::kTool);
+    key_table = settings.str("key-table");
+    signing_table = settings.str("signing-table");
+    canon_text = settings.str("canonicalization");
+    if (!settings.list("sign-headers").empty()) policy.sign = settings.list("sign-headers");
+    policy.oversign = settings.list("oversign-headers");
+    policy.omit = settings.list("omit-headers");
+    require_safe = settings.flag("require-safe-keys");
+    body_length = body_length || settings.flag("body-length");
+    if (settings.uint("signature-expiry") > 0)
+      expire = static_cast<int64_t>(settings.uint("signature-expiry"));
+  }
+  auto opt = [&](const char* a, const char* b, std::string& into) {
+    if (vm.count(a)) into = vm[a].as<std::string>();
+    if (b && vm.count(b)) into = vm[b].as<std::string>();
+  };
+  opt("keytable", "key-table", key_table);
+  opt("signingtable", "signing-table", signing_table);
+  opt("canon", nullptr, canon_text);
+  if (vm.count("headers")) policy.sign = split_list(vm["headers"].as<std::string>());
+  if (vm.count("oversign-headers")) policy.oversign = split_list(vm["oversign-headers"].as<std::string>());
+  if (vm.count("omit-headers")) policy.omit = split_list(vm["omit-headers"].as<std::string>());
+  if (vm.count("require-safe-keys")) require_safe = word_true(vm["require-safe-keys"].as<std::string>());
+  if (vm.count("expire")) expire = vm["expire"].as<int64_t>();
+  auto canon = dkim::parse_canon_pair(canon_text);
+  if (!canon) throw UsageError("--canon must be simple or relaxed, optionally /simple or /relaxed");
+
+  // Keys: explicit --key/--selector pairs, or the tables chosen by the From domain.
+  std::vector<std::string> keys, selectors;
+  if (vm.count("key")) keys = vm["key"].as<std::vector<std::string>>();
+  if (vm.count("selector")) selectors = vm["selector"].as<std::vector<std::string>>();
+  std::vector<config::SigningKey> explicit_keys;
+  std::optional<config::KeyStore> store;
+  if (!keys.empty()) {
+    if (!vm.count("domain")) throw UsageError("--key needs --domain");
+    if (selectors.size() != keys.size())
+      throw UsageError("give one --selector for each --key");
+    for (size_t i = 0; i < keys.size(); ++i)
+      explicit_keys.push_back(config::SigningKey{vm["domain"].as<std::string>(), selectors[i],
+                                                 config::load_key_file(keys[i], require_safe)});
+  } else if (!key_table.empty() && !signing_table.empty()) {
+    config::KeyStoreOptions o;
+    o.key_table = key_table;
+    o.signing_table = signing_table;
+    o.require_safe_keys = require_safe;
+    store = config::KeyStore::load(o);
+  } else {
+    throw UsageError("no key: give --key, --selector and --domain, or --keytable and --signingtable");
+  }
+  if (vm.count("algo")) {
+    std::string a = vm["algo"].as<std::string>();
+    if (a != "rsa-sha256" && a != "ed25519-sha256")
+      throw UsageError("--algo must be rsa-sha256 or ed25519-sha256");
+    for (const auto& k : explicit_keys)
+      if (dkim::algorithm_name(k.key->type()) != a)
+        throw ConfigError("key for selector " + k.selector + " cannot make " + a + " signatures");
+  }
+
+  UniqueFd in_owned;
+  int in = STDIN_FILENO;
+  if (vm.count("input")) {
+    const std::string& path = vm["input"].as<std::string>();
+    in_owned.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in_owned) {
+      std::cerr << "postseal sign: fatal: cannot open " << path << ": " << std::strerror(errno) << "\n";
+      return EX_IOERR;
+    }
+    in = in_owned.get();
+  }
+
+  // Read the header block, then choose keys by the author's domain.
+  mail::MessageParser parser;
+  std::string buf(kBlock, '\0');
+  std::string_view first_body;
+  bool eof = false;
+  while (!parser.headers_done()) {
+    ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw TempFailure(std::string("read: ") + std::strerror(errno));
+    }
+    if (n == 0) {
+      eof = true;
+      if (Status st = parser.finish(); !st.ok()) {
+        std::cerr << "postseal sign: message not signed: " << st.message() << "\n";
+        return EX_DATAERR;
+      }
+      break;
+    }
+    auto body = parser.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
+    if (!body.ok()) {
+      std::cerr << "postseal sign: message not signed: " << body.message() << "\n";
+      return EX_DATAERR;
+    }
+    first_body = *body;
+  }
+  const mail::HeaderField* from = mail::find_field(parser.headers(), "From");
+  size_t froms = mail::count_fields(parser.headers(), "From");
+  if (froms != 1) {
+    std::cerr << "postseal sign: message not signed: "
+              << (froms == 0 ? "no From header field" : "more than one From header field") << "\n";
+    return EX_DATAERR;
+  }
+  auto author = mail::single_author(from->value());
+  if (!author.ok()) {
+    std::cerr << "postseal sign: message not signed: " << author.message() << "\n";
+    return EX_DATAERR;
+  }
+  std::vector<config::SigningKey> chosen = store ? store->keys_for(*author) : explicit_keys;
+  if (chosen.empty()) {
+    std::cerr << "postseal sign: message not signed: no key for <" << *author << ">\n";
+    return EX_DATAERR;
+  }
+  std::vector<dkim::SignatureSpec> specs;
+  for (const auto& k : chosen) {
+    dkim::SignatureSpec s;
+    s.domain = k.domain;
+    s.selector = k.selector;
+    s.key = k.key;
+    s.header_canon = canon->first;
+    s.body_canon = canon->second;
+    if (vm.count("identity")) s.identity = vm["identity"].as<std::string>();
+    s.expire_after = expire;
+    s.body_length = body_length;
+    if (Status st = dkim::validate_spec(s); !st.ok()) throw ConfigError(st.message());
+    specs.push_back(std::move(s));
+  }
+  SystemClock system_clock;
+  int64_t now = vm.count("timestamp") ? vm["timestamp"].as<int64_t>() : system_clock.now();
+  dkim::Signer signer(std::move(specs), policy, now);
+
+  // Stream the body through the hashes into the spool.
+  UniqueFd spool = make_spool();
+  auto body_chunk = [&](std::string_view data) {
+    signer.feed_body(data);
+    write_all(spool.get(), data, "temporary file");
+  };
+  body_chunk(first_body);
+  while (!eof) {
+    ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw TempFailure(std::string("read: ") + std::strerror(errno));
+    }
+    if (n == 0) break;
+    body_chunk(std::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+  auto sigs = signer.finish(parser.headers(), parser.line_ending());
+  if (!sigs.ok()) {
+    std::cerr << "postseal sign: message not signed: " << sigs.message() << "\n";
+    return EX_DATAERR;
+  }
+
+  std::string head;
+  for (const auto& s : *sigs) head += s;
+  for (const auto& f : parser.headers()) head += f.raw;
+  head += parser.separator();
+  write_all(STDOUT_FILENO, head, "stdout");
+  if (::lseek(spool.get(), 0, SEEK_SET) < 0)
+    throw TempFailure(std::string("seek temporary file: ") + std::strerror(errno));
+  while (true) {
+    ssize_t n = ::read(spool.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw TempFailure(std::string("read temporary file: ") + std::strerror(errno));
+    }
+    if (n == 0) break;
+    write_all(STDOUT_FILENO, std::string_view(buf.data(), static_cast<size_t>(n)), "stdout");
+  }
+  return 0;
+}
+
+}  // namespace postseal::tools
