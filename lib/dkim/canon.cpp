@@ -3,6 +3,7 @@
 #include "dkim/canon.h"
 
 #include <array>
+#include <cstring>
 
 namespace postseal::dkim {
 namespace {
@@ -20,6 +21,18 @@ constexpr std::array<bool, 256> make_special(bool relaxed) {
 }
 constexpr auto kSimpleSpecial = make_special(false);
 constexpr auto kRelaxedSpecial = make_special(true);
+
+// True if canonicalization would not change this line (line ending excluded): no CR,
+// and for relaxed no tab, no run of spaces and no space at the end.
+bool clean_line(std::string_view line, bool relaxed) {
+  if (!relaxed) return line.find('\r') == std::string_view::npos;
+  char prev = 0;
+  for (char c : line) {
+    if (c == '\t' || c == '\r' || (c == ' ' && prev == ' ')) return false;
+    prev = c;
+  }
+  return prev != ' ';
+}
 
 }  // namespace
 
@@ -111,6 +124,25 @@ void BodyCanonicalizer::feed(std::string_view data) {
   size_t i = 0;
   const size_t n = data.size();
   while (i < n) {
+    // Fast path: a whole line that canonicalization leaves as it is (the common case)
+    // goes out in one piece instead of word by word.
+    if (!pending_cr_ && !pending_wsp_ && !line_has_content_) {
+      const void* hit = std::memchr(data.data() + i, '\n', n - i);
+      if (hit) {
+        size_t nl = static_cast<size_t>(static_cast<const char*>(hit) - data.data());
+        size_t end = (nl > i && data[nl - 1] == '\r') ? nl - 1 : nl;
+        std::string_view line = data.substr(i, end - i);
+        if (clean_line(line, relaxed)) {
+          if (!line.empty()) {
+            begin_content();
+            put(line);
+          }
+          end_line();
+          i = nl + 1;
+          continue;
+        }
+      }
+    }
     char c = data[i];
     if (pending_cr_) {
       pending_cr_ = false;

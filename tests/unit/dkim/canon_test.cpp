@@ -46,6 +46,7 @@ class CanonTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testSimpleHeaderGetsCrlfForBareLf);
   CPPUNIT_TEST(testParseCanonPairDefaultsBodyToSimple);
   CPPUNIT_TEST(testManyEmptyLinesAreStreamedInBoundedChunks);
+  CPPUNIT_TEST(testWholeLineFastPathAgreesWithByteByByte);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -126,6 +127,21 @@ class CanonTest : public CppUnit::TestFixture {
     b.finish();
     CPPUNIT_ASSERT_EQUAL(size_t(2 * (1 << 20) + 3), total);
     CPPUNIT_ASSERT(biggest <= BodyCanonicalizer::kChunk);
+  }
+  void testWholeLineFastPathAgreesWithByteByByte() {
+    // Fed whole, clean lines take the fast path; fed a byte at a time, none do.
+    const char alphabet[] = {'a', 'b', ' ', ' ', '\t', '\r', '\n', '\n'};
+    unsigned seed = 12345;
+    for (int round = 0; round < 500; ++round) {
+      std::string in;
+      int len = round % 60;
+      for (int i = 0; i < len; ++i) {
+        seed = seed * 1103515245 + 12345;
+        in += alphabet[(seed >> 16) % sizeof alphabet];
+      }
+      for (Canon c : {Canon::kSimple, Canon::kRelaxed})
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(in, body(c, in, 1), body(c, in));
+    }
   }
 };
 
