@@ -1,8 +1,7 @@
 /// \file
-/// postseal sign: reads a message, writes it DKIM-signed to stdout. The body is hashed
-/// as it streams in and spooled to an unlinked temporary file, because the signature
-/// goes on top; memory stays constant for any message size. The output keeps the
-/// input's line-ending convention and is otherwise byte-identical to the input.
+/// postseal sign: reads a message, writes it DKIM-signed to stdout through the shared
+/// spool-and-sign pipeline (lib/io), so memory stays constant for any message size and
+/// the output is the input, byte for byte, under the new signature fields.
 #include <fcntl.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -18,8 +17,7 @@
 #include "config/key_store.h"
 #include "config/options.h"
 #include "dkim/signer.h"
-#include "mail/address.h"
-#include "mail/message_parser.h"
+#include "io/sign_pipeline.h"
 #include "tools/commands.h"
 #include "util/clock.h"
 #include "util/errors.h"
@@ -29,29 +27,6 @@ namespace po = boost::program_options;
 
 namespace postseal::tools {
 namespace {
-
-constexpr size_t kBlock = 64 * 1024;
-
-void write_all(int fd, std::string_view data, const char* what) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw TempFailure(std::string("write ") + what + ": " + std::strerror(errno));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-// An unlinked temporary file in $TMPDIR (default /tmp) for the body.
-UniqueFd make_spool() {
-  const char* dir = std::getenv("TMPDIR");
-  std::string path = std::string(dir && *dir ? dir : "/tmp") + "/postseal-sign.XXXXXX";
-  UniqueFd fd(::mkstemp(path.data()));
-  if (!fd) throw TempFailure("cannot create a temporary file in " + path + ": " + std::strerror(errno));
-  ::unlink(path.c_str());
-  return fd;
-}
 
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
@@ -192,111 +167,32 @@ int run_sign(const std::vector<std::string>& args) {
     const std::string& path = vm["input"].as<std::string>();
     in_owned.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!in_owned) {
-      std::cerr << "postseal sign: fatal: cannot open " << path << ": " << std::strerror(errno) << "\n";
+      std::cerr << "postseal sign: fatal: cannot open " << path << ": " << std::strerror(errno)
+                << "\n";
       return EX_IOERR;
     }
     in = in_owned.get();
   }
 
-  // Read the header block, then choose keys by the author's domain.
-  mail::MessageParser parser;
-  std::string buf(kBlock, '\0');
-  std::string_view first_body;
-  bool eof = false;
-  while (!parser.headers_done()) {
-    ssize_t n = ::read(in, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw TempFailure(std::string("read: ") + std::strerror(errno));
-    }
-    if (n == 0) {
-      eof = true;
-      if (Status st = parser.finish(); !st.ok()) {
-        std::cerr << "postseal sign: message not signed: " << st.message() << "\n";
-        return EX_DATAERR;
-      }
-      break;
-    }
-    auto body = parser.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
-    if (!body.ok()) {
-      std::cerr << "postseal sign: message not signed: " << body.message() << "\n";
-      return EX_DATAERR;
-    }
-    first_body = *body;
-  }
-  const mail::HeaderField* from = mail::find_field(parser.headers(), "From");
-  size_t froms = mail::count_fields(parser.headers(), "From");
-  if (froms != 1) {
-    std::cerr << "postseal sign: message not signed: "
-              << (froms == 0 ? "no From header field" : "more than one From header field") << "\n";
-    return EX_DATAERR;
-  }
-  auto author = mail::single_author(from->value());
-  if (!author.ok()) {
-    std::cerr << "postseal sign: message not signed: " << author.message() << "\n";
-    return EX_DATAERR;
-  }
-  std::vector<config::SigningKey> chosen = store ? store->keys_for(*author) : explicit_keys;
-  if (chosen.empty()) {
-    std::cerr << "postseal sign: message not signed: no key for <" << *author << ">\n";
-    return EX_DATAERR;
-  }
-  std::vector<dkim::SignatureSpec> specs;
-  for (const auto& k : chosen) {
-    dkim::SignatureSpec s;
-    s.domain = k.domain;
-    s.selector = k.selector;
-    s.key = k.key;
-    s.header_canon = canon->first;
-    s.body_canon = canon->second;
-    if (vm.count("identity")) s.identity = vm["identity"].as<std::string>();
-    s.expire_after = expire;
-    s.body_length = body_length;
-    if (Status st = dkim::validate_spec(s); !st.ok()) throw ConfigError(st.message());
-    specs.push_back(std::move(s));
-  }
+  io::SignOptions so;
+  so.header_canon = canon->first;
+  so.body_canon = canon->second;
+  so.policy = policy;
+  if (vm.count("identity")) so.identity = vm["identity"].as<std::string>();
+  so.expire_after = expire;
+  so.body_length = body_length;
   SystemClock system_clock;
-  int64_t now = vm.count("timestamp") ? vm["timestamp"].as<int64_t>() : system_clock.now();
-  dkim::Signer signer(std::move(specs), policy, now);
-
-  // Stream the body through the hashes into the spool.
-  UniqueFd spool = make_spool();
-  auto body_chunk = [&](std::string_view data) {
-    signer.feed_body(data);
-    write_all(spool.get(), data, "temporary file");
-  };
-  body_chunk(first_body);
-  while (!eof) {
-    ssize_t n = ::read(in, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw TempFailure(std::string("read: ") + std::strerror(errno));
-    }
-    if (n == 0) break;
-    body_chunk(std::string_view(buf.data(), static_cast<size_t>(n)));
-  }
-  auto sigs = signer.finish(parser.headers(), parser.line_ending());
-  if (!sigs.ok()) {
-    std::cerr << "postseal sign: message not signed: " << sigs.message() << "\n";
+  so.now = vm.count("timestamp") ? vm["timestamp"].as<int64_t>() : system_clock.now();
+  io::SignPipeline pipeline(
+      [&](const std::string& author) { return store ? store->keys_for(author) : explicit_keys; },
+      so);
+  io::SignOutcome outcome = pipeline.run(in);
+  if (outcome.kind != io::SignOutcome::Kind::kSigned) {
+    std::cerr << "postseal sign: message not signed: " << outcome.reason
+              << (outcome.author.empty() ? "" : " <" + outcome.author + ">") << "\n";
     return EX_DATAERR;
   }
-
-  std::string head;
-  for (const auto& s : *sigs) head += s;
-  for (const auto& f : parser.headers()) head += f.raw;
-  head += parser.separator();
-  write_all(STDOUT_FILENO, head, "stdout");
-  if (::lseek(spool.get(), 0, SEEK_SET) < 0)
-    throw TempFailure(std::string("seek temporary file: ") + std::strerror(errno));
-  while (true) {
-    ssize_t n = ::read(spool.get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw TempFailure(std::string("read temporary file: ") + std::strerror(errno));
-    }
-    if (n == 0) break;
-    write_all(STDOUT_FILENO, std::string_view(buf.data(), static_cast<size_t>(n)), "stdout");
-  }
+  pipeline.write_to(STDOUT_FILENO);
   return 0;
 }
 
