@@ -87,6 +87,12 @@ Result<std::string> check_canonicalization(std::string_view v) {
   return w;
 }
 
+Result<std::string> check_sign_failure_action(std::string_view v) {
+  std::string w = detail::lower(v);
+  if (w != "pass" && w != "tempfail") return Error{"expected pass or tempfail"};
+  return w;
+}
+
 struct Row {
   OptionSpec spec;
   Validator check;
@@ -144,6 +150,15 @@ const Row kRows[] = {
      check_bool},
     {{"authserv-id", OptionType::kString, "",
       "authserv-id in Authentication-Results; empty means the host name", kFilter | kPolicyd},
+     check_string},
+    {{"sendmail-path", OptionType::kString, "/usr/sbin/sendmail",
+      "the sendmail(1) program postseal-filter reinjects mail with", kFilter},
+     check_string},
+    {{"sign-failure-action", OptionType::kString, "pass",
+      "mail that should be signed but cannot be: pass (unsigned) or tempfail", kFilter},
+     check_sign_failure_action},
+    {{"log-file", OptionType::kString, "",
+      "append log lines to this file instead of syslog (mail facility)", kFilter},
      check_string},
 };
 
