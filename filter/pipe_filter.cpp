@@ -11,7 +11,9 @@
 #include <optional>
 
 #include "config.h"
+#include "config/host_list.h"
 #include "config/key_store.h"
+#include "config/text_file.h"
 #include "config/options.h"
 #include "dkim/canon.h"
 #include "filter/pipe_args.h"
@@ -54,6 +56,21 @@ config::KeyStore make_keys(const config::Settings& s) {
   return config::KeyStore();
 }
 
+// The internal-hosts list: inline entries, or a file when the value is a path.
+config::HostList make_hosts(const config::Settings& s) {
+  std::vector<std::string> items = s.list("internal-hosts");
+  if (items.size() == 1 && !items[0].empty() && items[0][0] == '/') {
+    auto file = config::detail::read_file(items[0]);
+    if (!file.ok()) throw ConfigError(items[0] + ": " + file.message());
+    auto list = config::HostList::parse_text(file->bytes, items[0]);
+    if (!list.ok()) throw ConfigError(list.message());
+    return *list;
+  }
+  auto list = config::HostList::parse(items);
+  if (!list.ok()) throw ConfigError("internal-hosts: " + list.message());
+  return *list;
+}
+
 }  // namespace
 
 int run_pipe_filter(const std::vector<std::string>& argv) {
@@ -65,6 +82,7 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
       "queue-id", po::value<std::string>()->default_value(""), "Postfix queue ID for logs")(
       "client-address", po::value<std::string>()->default_value(""), "${client_address}")(
       "sasl-username", po::value<std::string>()->default_value(""), "${sasl_username}")(
+      "client-hostname", po::value<std::string>()->default_value(""), "${client_hostname}")(
       "verbose,v", "also log to stderr");
   config::Settings::describe(desc, config::kFilter);
   po::variables_map vm;
@@ -107,6 +125,7 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
   const std::string qid = vm["queue-id"].as<std::string>();
   try {
     config::KeyStore keys = make_keys(*settings);
+    config::HostList internal = make_hosts(*settings);
     if (vm.count("check-config")) {
       std::cout << settings->dump(false);
       return 0;
@@ -128,14 +147,24 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
     SystemClock clock;
     so.now = clock.now();
 
-    io::SignPipeline pipeline([&](const std::string& a) { return keys.keys_for(a); }, so);
+    // With internal-hosts set, only our own clients' mail is signed: SASL users, local
+    // submissions (no client address) and listed networks. Other mail passes unsigned.
+    const std::string client = vm["client-address"].as<std::string>();
+    bool ours = internal.empty() || !vm["sasl-username"].as<std::string>().empty() ||
+                client.empty() || internal.matches(client, vm["client-hostname"].as<std::string>());
+    io::SignPipeline pipeline(
+        [&](const std::string& a) {
+          return ours ? keys.keys_for(a) : std::vector<config::SigningKey>();
+        },
+        so);
     io::SignOutcome outcome = pipeline.run(STDIN_FILENO);
     switch (outcome.kind) {
       case io::SignOutcome::Kind::kSigned:
         logger.signed_message(qid, outcome.author, outcome.keys);
         break;
       case io::SignOutcome::Kind::kNotOurs:
-        logger.not_signed(qid, outcome.author, outcome.reason);
+        logger.not_signed(qid, outcome.author,
+                          ours ? outcome.reason : "client " + client + " is not internal");
         break;
       case io::SignOutcome::Kind::kUnsignable:
         logger.not_signed(qid, outcome.author, outcome.reason);

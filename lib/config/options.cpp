@@ -157,6 +157,10 @@ const Row kRows[] = {
     {{"sign-failure-action", OptionType::kString, "pass",
       "mail that should be signed but cannot be: pass (unsigned) or tempfail", kFilter},
      check_sign_failure_action},
+    {{"internal-hosts", OptionType::kList, "",
+      "sign only mail from these clients (CIDR, names, !exclusions) or SASL users; "
+      "a path starting with / is a file; empty signs all", kFilter},
+     check_string},
     {{"log-file", OptionType::kString, "",
       "append log lines to this file instead of syslog (mail facility)", kFilter},
      check_string},
