@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "util/errors.h"
@@ -24,10 +25,18 @@ void reinject(const std::vector<std::string>& argv, const std::function<void(int
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // sendmail's own complaints go to an unlinked file, not to our stderr: pipe(8) reads
+  // the enhanced status code only at the start of what we print, so it must come first.
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string errpath = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/postseal-err.XXXXXX";
+  UniqueFd err(::mkstemp(errpath.data()));
+  if (!err) throw TempFailure(std::string("cannot create a temporary file: ") + std::strerror(errno));
+  ::unlink(errpath.c_str());
   pid_t pid = ::fork();
   if (pid < 0) throw TempFailure(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     ::dup2(rd.get(), STDIN_FILENO);
+    ::dup2(err.get(), STDERR_FILENO);
     ::execv(args[0], args.data());
     ::_exit(127);
   }
@@ -43,12 +52,18 @@ void reinject(const std::vector<std::string>& argv, const std::function<void(int
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw TempFailure(std::string("waitpid: ") + std::strerror(errno));
   }
+  // The first line of what sendmail said, for the log and the deferral reason.
+  std::string said(512, '\0');
+  ssize_t n = ::pread(err.get(), said.data(), said.size(), 0);
+  said.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  said = said.substr(0, said.find('\n'));
+  if (!said.empty()) said = " (" + said + ")";
   if (WIFSIGNALED(status))
-    throw TempFailure(argv[0] + " killed by signal " + std::to_string(WTERMSIG(status)));
-  if (WEXITSTATUS(status) == 127)
-    throw TempFailure("cannot run " + argv[0]);
+    throw TempFailure(argv[0] + " killed by signal " + std::to_string(WTERMSIG(status)) + said);
+  if (WEXITSTATUS(status) == 127) throw TempFailure("cannot run " + argv[0] + said);
   if (WEXITSTATUS(status) != 0)
-    throw TempFailure(argv[0] + " exited with status " + std::to_string(WEXITSTATUS(status)));
+    throw TempFailure(argv[0] + " exited with status " + std::to_string(WEXITSTATUS(status)) +
+                      said);
   if (!write_error.empty()) throw TempFailure(write_error);
 }
 
