@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "dkim/key.h"
+#include "io/sign_pipeline.h"
 #include "tools/commands.h"
 #include "util/errors.h"
 #include "util/unique_fd.h"
@@ -27,15 +28,7 @@ void write_file(const std::string& path, const std::string& data, mode_t mode) {
   if (!fd) throw TempFailure("cannot create " + path + ": " + std::strerror(errno));
   if (::fchmod(fd.get(), mode) != 0)
     throw TempFailure("cannot chmod " + path + ": " + std::strerror(errno));
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw TempFailure("cannot write " + path + ": " + std::strerror(errno));
-    }
-    off += static_cast<size_t>(n);
-  }
+  io::write_all(fd.get(), data, path);
   if (::close(fd.release()) != 0)
     throw TempFailure("cannot write " + path + ": " + std::strerror(errno));
 }

@@ -26,30 +26,6 @@
 namespace po = boost::program_options;
 
 namespace postseal::tools {
-namespace {
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ':' || c == ',' || c == ' ' || c == '\t') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-bool word_true(const std::string& v) {
-  if (v == "yes" || v == "true" || v == "1" || v == "on") return true;
-  if (v == "no" || v == "false" || v == "0" || v == "off") return false;
-  throw UsageError("expected yes or no, got \"" + v + "\"");
-}
-
-}  // namespace
 
 int run_sign(const std::vector<std::string>& args) {
   po::options_description desc("postseal sign options");
@@ -122,10 +98,14 @@ int run_sign(const std::vector<std::string>& args) {
   opt("keytable", "key-table", key_table);
   opt("signingtable", "signing-table", signing_table);
   opt("canon", nullptr, canon_text);
-  if (vm.count("headers")) policy.sign = split_list(vm["headers"].as<std::string>());
-  if (vm.count("oversign-headers")) policy.oversign = split_list(vm["oversign-headers"].as<std::string>());
-  if (vm.count("omit-headers")) policy.omit = split_list(vm["omit-headers"].as<std::string>());
-  if (vm.count("require-safe-keys")) require_safe = word_true(vm["require-safe-keys"].as<std::string>());
+  if (vm.count("headers")) policy.sign = config::split_list(vm["headers"].as<std::string>());
+  if (vm.count("oversign-headers")) policy.oversign = config::split_list(vm["oversign-headers"].as<std::string>());
+  if (vm.count("omit-headers")) policy.omit = config::split_list(vm["omit-headers"].as<std::string>());
+  if (vm.count("require-safe-keys")) {
+    auto b = config::parse_bool(vm["require-safe-keys"].as<std::string>());
+    if (!b.ok()) throw UsageError("--require-safe-keys: " + b.message());
+    require_safe = *b;
+  }
   if (vm.count("expire")) expire = vm["expire"].as<int64_t>();
   auto canon = dkim::parse_canon_pair(canon_text);
   if (!canon) throw UsageError("--canon must be simple or relaxed, optionally /simple or /relaxed");

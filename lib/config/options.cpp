@@ -51,21 +51,6 @@ Result<std::string> check_uint(std::string_view v) {
   return std::to_string(n);
 }
 
-std::vector<std::string> split_list(std::string_view v) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : v) {
-    if (c == ':' || c == ',' || c == ' ' || c == '\t') {
-      if (!cur.empty()) out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(std::move(cur));
-  return out;
-}
-
 /// A list of header field names: RFC 5322 §3.6.8 ftext (printable ASCII but ':').
 Result<std::string> check_header_list(std::string_view v) {
   for (const auto& name : split_list(v))
@@ -233,6 +218,28 @@ const std::string& value_of(const std::map<std::string, std::string, std::less<>
 }
 
 }  // namespace
+
+std::vector<std::string> split_list(std::string_view v) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : v) {
+    if (c == ':' || c == ',' || c == ' ' || c == '\t') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+Result<bool> parse_bool(std::string_view v) {
+  auto w = check_bool(v);
+  if (!w.ok()) return Error{w.message()};
+  return *w == "yes";
+}
+
 
 std::span<const OptionSpec> option_table() { return specs(); }
 

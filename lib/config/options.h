@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/result.h"
+
 namespace postseal::config {
 
 /// Which programs use an option (a bit mask).
@@ -41,6 +43,12 @@ std::span<const OptionSpec> option_table();
 
 /// The row for `name`, or nullptr.
 const OptionSpec* find_option(std::string_view name);
+
+/// Splits a list value at ':' ',' and whitespace, dropping empty items. Never fails.
+std::vector<std::string> split_list(std::string_view value);
+
+/// yes/no, true/false, 1/0, on/off (any case). On failure returns an Error.
+Result<bool> parse_bool(std::string_view value);
 
 class Settings {
  public:
