@@ -273,6 +273,28 @@ std::string format_field(const AuthenticationResults& ar, std::string_view eol) 
   return out;
 }
 
+ResultInfo dkim_resinfo(const dkim::SignatureResult& r) {
+  ResultInfo info;
+  info.method = "dkim";
+  info.result = std::string(dkim::to_string(r.verdict));
+  std::vector<std::string> notes;
+  if (!r.reason.empty()) notes.push_back(r.reason);
+  if (r.testing) notes.push_back("t=y: key in testing mode");
+  if (r.body_limit)
+    notes.push_back("l=" + std::to_string(*r.body_limit) + " of " +
+                    std::to_string(r.body_length) + " body bytes signed");
+  for (const auto& n : notes) info.comment += (info.comment.empty() ? "" : "; ") + n;
+  auto add = [&](const char* property, const std::string& value) {
+    if (!value.empty()) info.properties.push_back(Property{"header", property, value});
+  };
+  add("d", r.domain);
+  add("i", r.identity);
+  add("s", r.selector);
+  add("a", r.algorithm);
+  add("b", r.b_prefix);
+  return info;
+}
+
 Result<std::string> parse_authserv_id(std::string_view value) {
   if (value.size() > kMaxFieldSize) return Error{"field longer than 64 KiB"};
   Lexer lx(value);

@@ -3,7 +3,8 @@
 /// one resinfo per result, folded to 78 columns), parsing one (bounded, for hostile
 /// input), and finding the fields that claim our authserv-id so that callers can remove
 /// them before adding their own (§5: such fields arriving from outside are forged).
-/// Pure functions on plain data; thread-safe.
+/// Also the resinfo for a DKIM verification result. Pure functions on plain data;
+/// thread-safe.
 #ifndef POSTSEAL_AUTHRES_AUTHRES_H
 #define POSTSEAL_AUTHRES_AUTHRES_H
 
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dkim/verifier.h"
 #include "mail/header.h"
 #include "util/result.h"
 
@@ -57,6 +59,11 @@ std::string format_value(const AuthenticationResults& ar);
 /// before words so lines stay within 78 columns where possible; every line, the last
 /// included, ends with `eol`. Never fails.
 std::string format_field(const AuthenticationResults& ar, std::string_view eol);
+
+/// The resinfo for one DKIM result: dkim=RESULT, a comment with the reason and notes
+/// (a key in testing mode, an l= limit), then header.d, header.i, header.s, header.a and
+/// header.b (RFC 8601 §2.7.1, RFC 6008), each only when known. Never fails.
+ResultInfo dkim_resinfo(const dkim::SignatureResult& r);
 
 /// Parses a field value (everything after the colon; folding and comments allowed).
 /// On failure (syntax, an unterminated comment or quoted string, comments nested deeper

@@ -53,6 +53,7 @@ class AuthresTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRefusesMalformedFields);
   CPPUNIT_TEST(testRefusesHostileSizes);
   CPPUNIT_TEST(testFindsFieldsClaimingOurAuthservId);
+  CPPUNIT_TEST(testDkimResultBecomesResinfoWithReasonAndSigner);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -220,6 +221,33 @@ class AuthresTest : public CppUnit::TestFixture {
     std::vector<size_t> want = {1, 3};
     CPPUNIT_ASSERT(authres::fields_claiming(fields, "mx.example.org") == want);
     CPPUNIT_ASSERT(authres::fields_claiming(fields, "nobody.example").empty());
+  }
+  void testDkimResultBecomesResinfoWithReasonAndSigner() {
+    dkim::SignatureResult r;
+    r.verdict = dkim::Verdict::kFail;
+    r.reason = "body hash did not verify";
+    r.domain = "example.com";
+    r.selector = "s2026";
+    r.identity = "@example.com";
+    r.algorithm = "rsa-sha256";
+    r.b_prefix = "ab/cdefg";
+    r.testing = true;
+    r.body_limit = 10;
+    r.body_length = 12;
+    AuthenticationResults ar;
+    ar.authserv_id = "mx.example.org";
+    ar.results.push_back(authres::dkim_resinfo(r));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("mx.example.org; dkim=fail (body hash did not verify; t=y: key in testing "
+                    "mode; l=10 of 12 body bytes signed) header.d=example.com "
+                    "header.i=@example.com header.s=s2026 header.a=rsa-sha256 "
+                    "header.b=\"ab/cdefg\""),
+        authres::format_value(ar));
+    dkim::SignatureResult bare;
+    bare.verdict = dkim::Verdict::kPermError;
+    auto info = authres::dkim_resinfo(bare);
+    CPPUNIT_ASSERT_EQUAL(std::string("permerror"), info.result);
+    CPPUNIT_ASSERT(info.properties.empty() && info.comment.empty());
   }
 };
 
