@@ -6,22 +6,32 @@ namespace postseal::dns {
 
 std::string_view to_string(Type t) {
   switch (t) {
-    case Type::kA: return "A";
-    case Type::kPtr: return "PTR";
-    case Type::kMx: return "MX";
-    case Type::kTxt: return "TXT";
-    case Type::kAaaa: return "AAAA";
+    case Type::kA:
+      return "A";
+    case Type::kPtr:
+      return "PTR";
+    case Type::kMx:
+      return "MX";
+    case Type::kTxt:
+      return "TXT";
+    case Type::kAaaa:
+      return "AAAA";
   }
   return "?";
 }
 
 std::string_view to_string(Status s) {
   switch (s) {
-    case Status::kOk: return "ok";
-    case Status::kNoData: return "nodata";
-    case Status::kNxDomain: return "nxdomain";
-    case Status::kTempError: return "temperror";
-    case Status::kPermError: return "permerror";
+    case Status::kOk:
+      return "ok";
+    case Status::kNoData:
+      return "nodata";
+    case Status::kNxDomain:
+      return "nxdomain";
+    case Status::kTempError:
+      return "temperror";
+    case Status::kPermError:
+      return "permerror";
   }
   return "?";
 }

@@ -300,6 +300,8 @@ dns_query() {
 # zone; sets DNS_PORT and DNS_PID and waits until it answers for the first zone. NSD
 # runs as root in the foreground (-d) with everything (pid file, zone list, xfrd state,
 # log) inside $T/nsd; zones are read from their files, no database. Stopped on exit.
+# NSD_EXTRA_SERVER_CONFIG, when set, is added to the server: clause (indented lines,
+# e.g. "  ipv4-edns-size: 512" so that large answers need TCP).
 start_dns() {
   [ "$#" -ge 1 ] || bail_out "start_dns: no zone file"
   require_cmd nsd perl
@@ -328,6 +330,7 @@ server:
   verbosity: 1
   hide-version: yes
   reuseport: no
+${NSD_EXTRA_SERVER_CONFIG:-}
 remote-control:
   control-enable: no
 EOF
