@@ -49,8 +49,18 @@ std::string quoted(std::string_view s) {
   return out + "\"";
 }
 
+// Base64 text such as a header.b value. RFC 2045 counts '/' and '=' as tspecials, but
+// header.b is written unquoted by OpenDKIM and the large mailbox providers, and A-R
+// readers expect it so; our parser takes it either way.
+bool is_base64_word(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_alnum(c) && c != '+' && c != '/' && c != '=') return false;
+  return true;
+}
+
 std::string value_text(std::string_view s) {
-  return is_token(s) || is_address(s) ? std::string(s) : quoted(s);
+  return is_token(s) || is_address(s) || is_base64_word(s) ? std::string(s) : quoted(s);
 }
 
 std::string lowercase(std::string_view s) {
@@ -283,7 +293,8 @@ ResultInfo dkim_resinfo(const dkim::SignatureResult& r) {
   if (r.body_limit)
     notes.push_back("l=" + std::to_string(*r.body_limit) + " of " +
                     std::to_string(r.body_length) + " body bytes signed");
-  for (const auto& n : notes) info.comment += (info.comment.empty() ? "" : "; ") + n;
+  // Joined with commas: readers that split the field at ';' must not cut a resinfo.
+  for (const auto& n : notes) info.comment += (info.comment.empty() ? "" : ", ") + n;
   auto add = [&](const char* property, const std::string& value) {
     if (!value.empty()) info.properties.push_back(Property{"header", property, value});
   };

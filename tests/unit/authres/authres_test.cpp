@@ -86,9 +86,11 @@ class AuthresTest : public CppUnit::TestFixture {
     auto ar = dkim_pass();
     ar.results[0].properties = {{"header", "b", "ab/+cd=e"},
                                 {"header", "i", "joe.q@mail.example.com"},
-                                {"header", "x", "say \"hi\""}};
+                                {"header", "x", "say \"hi\""},
+                                {"policy", "y", "a;b"}};
     std::string v = authres::format_value(ar);
-    CPPUNIT_ASSERT(v.find("header.b=\"ab/+cd=e\"") != std::string::npos);
+    CPPUNIT_ASSERT(v.find("header.b=ab/+cd=e ") != std::string::npos);
+    CPPUNIT_ASSERT(v.find("policy.y=\"a;b\"") != std::string::npos);
     CPPUNIT_ASSERT(v.find("header.i=joe.q@mail.example.com") != std::string::npos);
     CPPUNIT_ASSERT(v.find("header.x=\"say \\\"hi\\\"\"") != std::string::npos);
   }
@@ -238,10 +240,10 @@ class AuthresTest : public CppUnit::TestFixture {
     ar.authserv_id = "mx.example.org";
     ar.results.push_back(authres::dkim_resinfo(r));
     CPPUNIT_ASSERT_EQUAL(
-        std::string("mx.example.org; dkim=fail (body hash did not verify; t=y: key in testing "
-                    "mode; l=10 of 12 body bytes signed) header.d=example.com "
+        std::string("mx.example.org; dkim=fail (body hash did not verify, t=y: key in testing "
+                    "mode, l=10 of 12 body bytes signed) header.d=example.com "
                     "header.i=@example.com header.s=s2026 header.a=rsa-sha256 "
-                    "header.b=\"ab/cdefg\""),
+                    "header.b=ab/cdefg"),
         authres::format_value(ar));
     dkim::SignatureResult bare;
     bare.verdict = dkim::Verdict::kPermError;
