@@ -74,7 +74,8 @@ std::string lowercase(std::string_view s) {
 // the comment's parentheses stick to their words.
 std::vector<std::string> words(const AuthenticationResults& ar) {
   std::vector<std::string> w;
-  std::string id = value_text(ar.authserv_id);
+  // authserv-id is an RFC 2045 value: a token or a quoted-string, nothing else.
+  std::string id = is_token(ar.authserv_id) ? ar.authserv_id : quoted(ar.authserv_id);
   if (ar.version) {
     w.push_back(id);
     id = std::to_string(*ar.version);
