@@ -16,6 +16,11 @@ int run_sign(const std::vector<std::string>& args);
 /// postseal keygen: writes SELECTOR.private and SELECTOR.txt.
 int run_keygen(const std::vector<std::string>& args);
 
+/// postseal verify: prints one result line per DKIM-Signature and the
+/// Authentication-Results field; 0 if one passed, 75 if none did but DNS failed
+/// temporarily, 1 otherwise.
+int run_verify(const std::vector<std::string>& args);
+
 }  // namespace postseal::tools
 
 #endif  // POSTSEAL_TOOLS_COMMANDS_H

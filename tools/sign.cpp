@@ -2,14 +2,11 @@
 /// postseal sign: reads a message, writes it DKIM-signed to stdout through the shared
 /// spool-and-sign pipeline (lib/io), so memory stays constant for any message size and
 /// the output is the input, byte for byte, under the new signature fields.
-#include <fcntl.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -19,6 +16,7 @@
 #include "dkim/signer.h"
 #include "io/sign_pipeline.h"
 #include "tools/commands.h"
+#include "tools/message_args.h"
 #include "util/clock.h"
 #include "util/errors.h"
 #include "util/unique_fd.h"
@@ -55,17 +53,8 @@ int run_sign(const std::vector<std::string>& args) {
       "body-length", "add l= (the signed body length)")(
       "timestamp", po::value<int64_t>(), "use this t= instead of the current time")(
       "require-safe-keys", po::value<std::string>()->implicit_value("yes"),
-      "refuse key files readable by group or others (default: yes)")(
-      "input", po::value<std::string>(), "message file (default: stdin)");
-  po::positional_options_description pos;
-  pos.add("input", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+      "refuse key files readable by group or others (default: yes)");
+  po::variables_map vm = parse_message_args(args, desc);
   if (vm.count("help")) {
     std::cout << "usage: postseal sign [options] [FILE]\n" << desc;
     return 0;
@@ -142,17 +131,7 @@ int run_sign(const std::vector<std::string>& args) {
   }
 
   UniqueFd in_owned;
-  int in = STDIN_FILENO;
-  if (vm.count("input")) {
-    const std::string& path = vm["input"].as<std::string>();
-    in_owned.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in_owned) {
-      std::cerr << "postseal sign: fatal: cannot open " << path << ": " << std::strerror(errno)
-                << "\n";
-      return EX_IOERR;
-    }
-    in = in_owned.get();
-  }
+  int in = open_message_input(vm, in_owned);
 
   io::SignOptions so;
   so.header_canon = canon->first;

@@ -78,6 +78,17 @@ Result<std::string> check_sign_failure_action(std::string_view v) {
   return w;
 }
 
+/// A number from `lo` to `hi`, for options where 0 or a huge value makes no sense.
+template <uint64_t lo, uint64_t hi>
+Result<std::string> check_range(std::string_view v) {
+  auto n = check_uint(v);
+  if (!n.ok()) return n;
+  uint64_t x = std::stoull(*n);
+  if (x < lo || x > hi)
+    return Error{"expected a number from " + std::to_string(lo) + " to " + std::to_string(hi)};
+  return n;
+}
+
 struct Row {
   OptionSpec spec;
   Validator check;
@@ -134,7 +145,7 @@ const Row kRows[] = {
       kSigning},
      check_bool},
     {{"authserv-id", OptionType::kString, "",
-      "authserv-id in Authentication-Results; empty means the host name", kFilter | kPolicyd},
+      "authserv-id in Authentication-Results; empty means the host name", kAll},
      check_string},
     {{"sendmail-path", OptionType::kString, "/usr/sbin/sendmail",
       "the sendmail(1) program postseal-filter reinjects mail with", kFilter},
@@ -149,6 +160,16 @@ const Row kRows[] = {
     {{"log-file", OptionType::kString, "",
       "append log lines to this file instead of syslog (mail facility)", kFilter},
      check_string},
+    {{"dns", OptionType::kString, "",
+      "DNS server to ask, HOST or HOST:PORT; empty means those in /etc/resolv.conf", kAll},
+     check_string},
+    {{"dns-timeout", OptionType::kUint, "5",
+      "seconds a DNS query may take before it counts as a temporary error", kAll},
+     check_range<1, 300>},
+    {{"max-signatures", OptionType::kUint, "8",
+      "DKIM signatures checked per message; later ones are reported as not checked",
+      kFilter | kTool},
+     check_range<1, 100>},
 };
 
 const std::vector<OptionSpec>& specs() {

@@ -35,17 +35,6 @@ bool valid_label(std::string_view l) {
   return l.front() != '-' && l.back() != '-';
 }
 
-bool valid_domain(std::string_view d) {
-  if (d.empty() || d.size() > 253) return false;
-  size_t pos = 0;
-  while (true) {
-    size_t dot = d.find('.', pos);
-    if (!valid_label(d.substr(pos, dot == std::string_view::npos ? dot : dot - pos))) return false;
-    if (dot == std::string_view::npos) return true;
-    pos = dot + 1;
-  }
-}
-
 // Writes a DKIM-Signature field, folding between tags and inside long values so lines
 // stay within 78 characters. Works in CRLF; the caller converts.
 class FieldWriter {
@@ -137,6 +126,23 @@ std::string to_eol(std::string_view crlf_text, mail::LineEnding eol) {
 
 }  // namespace
 
+bool is_domain_name(std::string_view d) {
+  if (d.empty() || d.size() > 253) return false;
+  size_t pos = 0;
+  while (true) {
+    size_t dot = d.find('.', pos);
+    if (!valid_label(d.substr(pos, dot == std::string_view::npos ? dot : dot - pos))) return false;
+    if (dot == std::string_view::npos) return true;
+    pos = dot + 1;
+  }
+}
+
+bool domain_within(std::string_view name, std::string_view domain) {
+  std::string n = lowercase(name), d = lowercase(domain);
+  return n == d || (n.size() > d.size() && n.compare(n.size() - d.size(), d.size(), d) == 0 &&
+                    n[n.size() - d.size() - 1] == '.');
+}
+
 struct Signer::BodyState {
   BodyState(Canon c)
       : canon(c), md(EVP_MD_CTX_new()), canonicalizer(c, [this](std::string_view s) {
@@ -189,17 +195,15 @@ std::vector<std::string> select_headers(const std::vector<mail::HeaderField>& fi
 }
 
 Status validate_spec(const SignatureSpec& spec) {
-  if (!valid_domain(spec.domain)) return Error{"invalid signing domain \"" + spec.domain + "\""};
-  if (!valid_domain(spec.selector)) return Error{"invalid selector \"" + spec.selector + "\""};
+  if (!is_domain_name(spec.domain))
+    return Error{"invalid signing domain \"" + spec.domain + "\""};
+  if (!is_domain_name(spec.selector))
+    return Error{"invalid selector \"" + spec.selector + "\""};
   if (!spec.key) return Error{"no key for " + spec.selector + "._domainkey." + spec.domain};
   if (spec.identity) {
     // RFC 6376 §3.5 i=: the domain must be d= or a subdomain of it.
-    std::string id_domain = lowercase(spec.identity->substr(spec.identity->rfind('@') + 1));
-    std::string d = lowercase(spec.domain);
     if (spec.identity->find('@') == std::string::npos ||
-        !(id_domain == d || (id_domain.size() > d.size() &&
-                             id_domain.compare(id_domain.size() - d.size(), d.size(), d) == 0 &&
-                             id_domain[id_domain.size() - d.size() - 1] == '.')))
+        !domain_within(spec.identity->substr(spec.identity->rfind('@') + 1), spec.domain))
       return Error{"identity \"" + *spec.identity + "\" is not within d=" + spec.domain};
     for (char c : *spec.identity)
       if (static_cast<unsigned char>(c) <= 0x20 || c == ';' || static_cast<unsigned char>(c) > 0x7e)

@@ -55,6 +55,14 @@ struct HeaderPolicy {
 std::vector<std::string> select_headers(const std::vector<mail::HeaderField>& fields,
                                         const HeaderPolicy& policy);
 
+/// True when `name` is a DNS name DKIM can use in d= or s=: dot-separated labels of
+/// letters, digits, '-' and '_', each 1..63 bytes, 253 bytes at most. Never fails.
+bool is_domain_name(std::string_view name);
+
+/// True when `name` equals `domain` or is a subdomain of it (ASCII case-insensitive),
+/// the rule for i= against d= (RFC 6376 §3.5). Never fails.
+bool domain_within(std::string_view name, std::string_view domain);
+
 /// Checks a spec before use: domain and selector syntax, i= within d=. On failure
 /// returns an Error naming the problem.
 Status validate_spec(const SignatureSpec& spec);

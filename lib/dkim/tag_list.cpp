@@ -52,6 +52,17 @@ Result<std::vector<Tag>> parse_tag_list(std::string_view text) {
   return tags;
 }
 
+std::vector<std::string_view> split_colon_list(std::string_view v) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (true) {
+    size_t colon = v.find(':', pos);
+    out.push_back(trim(v.substr(pos, colon == std::string_view::npos ? v.npos : colon - pos)));
+    if (colon == std::string_view::npos) return out;
+    pos = colon + 1;
+  }
+}
+
 const std::string* find_tag(const std::vector<Tag>& tags, std::string_view name) {
   for (const auto& t : tags)
     if (t.name == name) return &t.value;

@@ -28,6 +28,11 @@ Result<std::vector<Tag>> parse_tag_list(std::string_view text);
 /// The value of tag `name`, or nullptr.
 const std::string* find_tag(const std::vector<Tag>& tags, std::string_view name);
 
+/// Splits a colon-separated tag value (h=, q=, s=, t= of key records) into its items,
+/// each without surrounding FWS; empty items are kept (empty when `value` is empty:
+/// one empty item). Views point into `value`. Never fails.
+std::vector<std::string_view> split_colon_list(std::string_view value);
+
 }  // namespace postseal::dkim
 
 #endif  // POSTSEAL_DKIM_TAG_LIST_H

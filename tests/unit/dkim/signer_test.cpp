@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../test_data.h"
 #include "dkim/signer.h"
 #include "dkim/tag_list.h"
 #include "mail/message_parser.h"
@@ -16,14 +17,6 @@ using namespace postseal;
 using dkim::Canon;
 
 namespace {
-
-std::string read_data(const std::string& name) {
-  const char* dir = std::getenv("POSTSEAL_TESTDATA");
-  std::ifstream f(std::string(dir ? dir : "tests/data") + "/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 std::string sha256_b64(std::string_view s) {
   unsigned char md[32];
@@ -112,7 +105,7 @@ class SignerTest : public CppUnit::TestFixture {
 
  public:
   void testRfc8463VectorReproducesBodyHashAndSignature() {
-    Parsed m = parse(read_data("dkim/01-ed25519-simple.eml"));
+    Parsed m = parse(testing::read_test_data("dkim/01-ed25519-simple.eml"));
     const mail::HeaderField& sig = m.headers.at(0);
     auto tags = tags_of(sig.raw);
     std::string body;
