@@ -16,6 +16,8 @@
 #   - free_port: a port free on 127.0.0.1 for TCP and UDP, chosen at run time.
 #   - start_dns ZONEFILE...: NSD on 127.0.0.1:$DNS_PORT serving those zones over UDP
 #     and TCP; dns_query NAME TYPE [tcp] asks it; stop_dns stops it (by PID).
+#     NSD_EXTRA_SERVER_CONFIG, when set, is added to NSD's server: clause (one
+#     "  option: value" per line), e.g. "  ipv4-edns-size: 512" to truncate UDP answers.
 #   - write_zone ORIGIN FILE [RR-LINE...]: a zone file with SOA/NS boilerplate.
 #   - require_cmd CMD...: bail out (never skip) when a prerequisite is missing.
 #   - The verifiers: $VERIFY_DKIMPY and $VERIFY_MAIL_DKIM (see their headers), to be run
