@@ -14,11 +14,18 @@
 namespace postseal::spf::detail {
 namespace {
 
+// The name to ask for: lowercase, no final dot, and (RFC 7208 §7.3) a macro expansion
+// longer than 253 octets loses labels on the left until it fits.
 std::string key(const char* name) {
   std::string k(name ? name : "");
   if (!k.empty() && k.back() == '.') k.pop_back();
   for (char& c : k)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  while (k.size() > 253) {
+    size_t dot = k.find('.');
+    if (dot == std::string::npos) break;
+    k.erase(0, dot + 1);
+  }
   return k;
 }
 

@@ -260,7 +260,11 @@ void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string&
 
   if (v.result == Result::kFail) {
     const char* e = SPF_response_get_explanation(response.get());
+    // The text goes into an SMTP reply: printable ASCII only (%{l} comes from the
+    // client).
     v.explanation = (e && *e) ? e : kDefaultExplanation;
+    for (char& ch : v.explanation)
+      if (ch < 0x20 || ch > 0x7e) ch = '?';
   }
   if (v.result == Result::kTempError || v.result == Result::kPermError) {
     v.problem = layer.problem();

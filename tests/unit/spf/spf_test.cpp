@@ -47,6 +47,7 @@ class SpfTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testMacrosAreExpanded);
   CPPUNIT_TEST(testExplanationFromExpOnFail);
   CPPUNIT_TEST(testDefaultExplanationWithoutExp);
+  CPPUNIT_TEST(testLongExpansionLosesLabelsOnTheLeft);
   CPPUNIT_TEST(testElevenIncludesArePermError);
   CPPUNIT_TEST(testTenDnsTermsAreAllowed);
   CPPUNIT_TEST(testThirdVoidLookupIsPermError);
@@ -191,6 +192,17 @@ class SpfTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(
         std::string(),
         c.check_mail_from(env("192.0.2.1", "a@nothing.example.com")).explanation);
+  }
+
+  void testLongExpansionLosesLabelsOnTheLeft() {
+    StaticResolver dns;
+    // RFC 7208 §7.3: more than 253 octets after expansion: drop labels on the left.
+    std::string l(60, 'x');
+    dns.add_txt("example.com", "v=spf1 -all exp=%{l}.%{l}.%{l}.%{l}.%{l}.example.com");
+    dns.add_txt(l + "." + l + "." + l + ".example.com", "Truncated!");
+    Checker c(dns, kReceiver);
+    CPPUNIT_ASSERT_EQUAL(std::string("Truncated!"),
+                         c.check_mail_from(env("192.0.2.1", l + "@example.com")).explanation);
   }
 
   void testElevenIncludesArePermError() {
