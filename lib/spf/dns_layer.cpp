@@ -162,7 +162,11 @@ SPF_dns_rr_t* DnsLayer::lookup(const char* domain, ns_type type) {
   } else {
     pending_.clear();
   }
-  bool counted = t != dns::Type::kTxt && !sub_lookup;
+  // The PTR lookup that expands %{p} in an explanation is no term either (nor are
+  // the address lookups that validate its names: they follow as sub-lookups).
+  bool explanation_ptr = t == dns::Type::kPtr && explanation_wants_ptr_;
+  explanation_wants_ptr_ = false;
+  bool counted = t != dns::Type::kTxt && !sub_lookup && !explanation_ptr;
   if (counted && !count_term()) return answer(domain, type, TRY_AGAIN);
 
   dns::Answer a = resolver_.query(name, t);
@@ -209,6 +213,8 @@ SPF_dns_rr_t* DnsLayer::lookup(const char* domain, ns_type type) {
     std::string text;
     for (char c : records[0]) text += c == ' ' ? std::string("%_") : std::string(1, c);
     records[0] = text;
+    explanation_wants_ptr_ =
+        text.find("%{p") != std::string::npos || text.find("%{P") != std::string::npos;
   }
   if (address && !records.empty()) {
     // A "/0" CIDR length for the client's family (record_check.h): any address matches.

@@ -75,6 +75,8 @@ class DnsLayer {
   std::deque<std::string> pending_;
   bool pending_any_ = false;
   bool pending_from_ptr_ = false;
+  // The explanation just returned uses %{p}: the next PTR query is for it.
+  bool explanation_wants_ptr_ = false;
   std::set<std::string> any_address_a_;
   std::set<std::string> any_address_mx_;
 
