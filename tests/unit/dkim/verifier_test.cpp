@@ -67,11 +67,12 @@ dkim::SignatureSpec spec(Key key, std::string selector = "sel") {
 
 // The message with the new signature fields on top, as `postseal sign` writes it.
 std::string sign(const std::string& msg, std::vector<dkim::SignatureSpec> specs,
-                 int64_t now = kNow) {
+                 int64_t now = kNow,
+                 const dkim::HeaderPolicy& policy = dkim::HeaderPolicy::defaults()) {
   mail::MessageParser p;
   auto body = p.feed(msg);
   CPPUNIT_ASSERT(body.ok() && p.finish().ok());
-  dkim::Signer s(std::move(specs), dkim::HeaderPolicy::defaults(), now);
+  dkim::Signer s(std::move(specs), policy, now);
   s.feed_body(*body);
   auto fields = s.finish(p.headers(), p.line_ending());
   CPPUNIT_ASSERT_MESSAGE(fields.message(), fields.ok());
@@ -192,6 +193,7 @@ class VerifierTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testTestingFlagIsReported);
   CPPUNIT_TEST(testSignaturesBeyondTheLimitAreNotChecked);
   CPPUNIT_TEST(testEachSignatureIsJudgedOnItsOwn);
+  CPPUNIT_TEST(testSignatureOverAnEarlierSignatureVerifies);
   CPPUNIT_TEST(testNoSignatureGivesNoResults);
   CPPUNIT_TEST(testLargeBodyStreams);
   CPPUNIT_TEST(testMutatedSignatureFieldsGetAVerdictWithAReason);
@@ -495,6 +497,23 @@ class VerifierTest : public CppUnit::TestFixture {
     assert_result(r[0], Verdict::kPass, "");
     assert_result(r[1], Verdict::kFail, "signature did not verify");
     CPPUNIT_ASSERT_EQUAL(std::string("other"), r[1].selector);
+  }
+  void testSignatureOverAnEarlierSignatureVerifies() {
+    // A forwarder signs over the author's signature and oversigns DKIM-Signature: the
+    // extra h= entry must find no field (null), not the forwarder's own one.
+    dns::StaticResolver dns;
+    publish(dns, ed25519(), "author");
+    publish(dns, rsa1024(), "fwd");
+    std::string first = sign(kMsg, {spec(ed25519(), "author")});
+    dkim::HeaderPolicy p = dkim::HeaderPolicy::defaults();
+    p.sign.push_back("DKIM-Signature");
+    p.oversign.push_back("DKIM-Signature");
+    std::string both = sign(first, {spec(rsa1024(), "fwd")}, kNow, p);
+    CPPUNIT_ASSERT(both.find("dkim-signature:dkim-signature") != std::string::npos);
+    auto r = verify(both, dns);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), r.size());
+    assert_result(r[0], Verdict::kPass, "");
+    assert_result(r[1], Verdict::kPass, "");
   }
   void testNoSignatureGivesNoResults() {
     dns::StaticResolver dns;
