@@ -392,19 +392,24 @@ SignatureResult Verifier::check(Signature& sig) {
 
   // RFC 6376 §5.4.2 and §3.7: each h= name takes the next instance from the bottom up
   // (a name listed more often than it occurs adds nothing: oversigning), then this
-  // field with an empty b= value, canonicalized, without its final CRLF.
+  // field with an empty b= value, canonicalized, without its final CRLF. The field
+  // itself is never one of the instances: it did not exist when it was signed (§5.4).
+  // dkimpy, Mail::DKIM and OpenDKIM do take it, but then its own b= would be in its
+  // hash, which can never verify; so excluding it only lets through signatures that
+  // were signed over null, as our Signer does when DKIM-Signature is oversigned.
   std::string data;
   std::map<std::string, size_t> used;
+  const mail::HeaderField* self = &headers_[sig.field];
   for (const auto& name : sig.signed_fields) {
     size_t skip = used[name]++;
     for (auto it = headers_.rbegin(); it != headers_.rend(); ++it) {
-      if (mail::iequals(it->name(), name) && skip-- == 0) {
+      if (&*it != self && mail::iequals(it->name(), name) && skip-- == 0) {
         canonicalize_header(it->raw, sig.header_canon, data);
         break;
       }
     }
   }
-  canonicalize_header(without_b_value(headers_[sig.field].raw), sig.header_canon, data);
+  canonicalize_header(without_b_value(self->raw), sig.header_canon, data);
   if (data.size() >= 2) data.resize(data.size() - 2);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0;
