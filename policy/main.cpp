@@ -12,6 +12,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 #include <signal.h>
@@ -59,17 +60,17 @@ extern "C" void on_signal(int) {
   if (policy::Server* s = g_server.load()) s->stop();
 }
 
-/// -v, -vv, --verbose: how many times.
-int verbosity(int argc, char** argv) {
+/// Takes -v, -vv, --verbose out of the arguments (Boost cannot count a repeated
+/// switch) and returns how many times verbosity was asked for.
+int take_verbosity(std::vector<std::string>& args) {
   int n = 0;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--verbose")
-      ++n;
-    else if (a.size() > 1 && a[0] == '-' && a[1] != '-' &&
-             a.find_first_not_of('v', 1) == std::string::npos)
-      n += static_cast<int>(a.size() - 1);
-  }
+  std::erase_if(args, [&n](const std::string& a) {
+    if (a == "--verbose") return ++n, true;
+    if (a.size() < 2 || a[0] != '-' || a.find_first_not_of('v', 1) != std::string::npos)
+      return false;
+    n += static_cast<int>(a.size() - 1);
+    return true;
+  });
   return n;
 }
 
@@ -88,12 +89,14 @@ int main(int argc, char** argv) {
       "spawn", "serve one connection on stdin/stdout, as spawn(8) runs it")(
       "verbose,v", "also log to stderr (not with --spawn); twice: more detail");
   config::Settings::describe(desc, config::kPolicyd);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  int verbose = take_verbosity(args);
   po::variables_map vm;
   std::optional<config::Settings> settings;
   std::optional<policy::PolicySettings> policy;
   std::optional<policy::ServerOptions> server_options;
   try {
-    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
       std::cout << "usage: postseal-policyd [options] [--spawn]\n" << desc;
@@ -106,10 +109,10 @@ int main(int argc, char** argv) {
     settings = config::Settings::load(vm, config::config_file_to_read(vm), config::kPolicyd);
     policy = policy::policy_settings(*settings, host_name());
     server_options = policy::server_options(*settings);
-    server_options->verbose = verbosity(argc, argv);
+    server_options->verbose = verbose;
     if (!settings->str("dns").empty()) {
       auto up = dns::upstream_to_unbound(settings->str("dns"));
-      if (!up.ok()) throw ConfigError("dns: " + up.message());
+      if (!up.ok()) throw ConfigError(up.message());
     }
   } catch (const po::error& e) {
     std::cerr << "postseal-policyd: " << e.what() << "\n";
