@@ -35,6 +35,7 @@ struct Verdict {
   std::string sender;       ///< the address checked: the MAIL FROM, or postmaster@HELO
   std::string explanation;  ///< for fail: the domain's exp= text, or a default
   std::string comment;      ///< one human-readable line, e.g. "domain of x designates ..."
+  std::string problem;      ///< for temperror/permerror: what went wrong (problem=)
 };
 
 /// What Postfix's policy request tells us about the SMTP session.

@@ -5,11 +5,17 @@
 #ifndef POSTSEAL_UTIL_C_HANDLE_H
 #define POSTSEAL_UTIL_C_HANDLE_H
 
+#include <memory>
+
+#include <netinet/in.h>
 #include <openssl/bio.h>
 #include <openssl/decoder.h>
 #include <openssl/evp.h>
 
-#include <memory>
+// libspf2's headers declare C functions without extern "C".
+extern "C" {
+#include <spf2/spf.h>
+}
 
 namespace postseal {
 
@@ -33,6 +39,12 @@ using EvpPkeyCtx = CHandle<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
 using EvpMdCtx = CHandle<EVP_MD_CTX, EVP_MD_CTX_free>;
 using Bio = CHandle<BIO, detail::bio_free>;
 using OsslDecoderCtx = CHandle<OSSL_DECODER_CTX, OSSL_DECODER_CTX_free>;
+
+using SpfServer = CHandle<SPF_server_t, SPF_server_free>;
+using SpfRequest = CHandle<SPF_request_t, SPF_request_free>;
+using SpfResponse = CHandle<SPF_response_t, SPF_response_free>;
+using SpfRecord = CHandle<SPF_record_t, SPF_record_free>;
+using SpfDnsRr = CHandle<SPF_dns_rr_t, SPF_dns_rr_free>;
 
 }  // namespace postseal
 
