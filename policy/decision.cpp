@@ -45,7 +45,7 @@ std::string reason(const spf::Verdict& v, const Query& q) {
       return "SPF temporary error checking " + v.domain + ", please try again later";
     case spf::Result::kPermError:
       return "SPF permanent error in the record of " + v.domain +
-             (v.comment.empty() ? std::string() : ": " + v.comment);
+             (v.problem.empty() ? std::string() : ": " + v.problem);
     default:
       return "SPF " + std::string(spf::to_string(v.result));
   }
