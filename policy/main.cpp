@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
     policy = policy::policy_settings(*settings, host_name());
     server_options = policy::server_options(*settings);
     server_options->verbose = verbose;
+    server_options->version = PACKAGE_VERSION;
     if (!settings->str("dns").empty()) {
       auto up = dns::upstream_to_unbound(settings->str("dns"));
       if (!up.ok()) throw ConfigError(up.message());

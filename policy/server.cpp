@@ -1,6 +1,6 @@
 /// \file
 /// Listeners and connection threads of postseal-policyd (see server.h).
-#include "config.h"
+#include "policy/server.h"
 
 #include <array>
 #include <cerrno>
@@ -18,11 +18,11 @@
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "io/sign_pipeline.h"
-#include "policy/server.h"
 #include "util/errors.h"
 
 namespace postseal::policy {
@@ -208,7 +208,7 @@ void Server::open_listener() {
   }
   if (::listen(listener_.get(), kBacklog) != 0)
     throw TempFailure("listen " + describe(a) + ": " + errno_text(errno));
-  logger_.daemon_started(PACKAGE_VERSION, describe(a));
+  logger_.daemon_started(options_.version, describe(a));
 }
 
 struct Server::Workers {
@@ -237,6 +237,25 @@ struct Server::Workers {
 
 void Server::run() {
   Workers workers;
+  auto finish = [&] {
+    listener_.reset();
+    if (options_.listen.kind == ListenAddress::Kind::kUnix)
+      ::unlink(options_.listen.path.c_str());
+    workers.join_all();
+  };
+  try {
+    accept_loop(workers);
+  } catch (...) {
+    // Connection threads must end before their std::thread objects go: stop them as
+    // SIGTERM would, then let main report the failure.
+    stop();
+    finish();
+    throw;
+  }
+  finish();
+}
+
+void Server::accept_loop(Workers& workers) {
   bool warned_full = false;
   while (!stopping_) {
     workers.reap();
@@ -283,20 +302,28 @@ void Server::run() {
                         sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) == 0)
         peer = std::string("[") + host + "]:" + serv;
     }
-    ++served_;
+    // A reply the peer does not read must not block its thread for ever.
+    timeval tv{static_cast<time_t>(options_.request_timeout), 0};
+    ::setsockopt(conn.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     auto& w = workers.list.emplace_back();
-    w.thread = std::thread([this, &w, fd = std::move(conn), peer = std::move(peer)] {
-      serve(fd.get(), fd.get(), peer);
-      w.done = true;
-      char c = 'w';
-      ssize_t n = ::write(wake_write_.get(), &c, 1);
-      (void)n;  // a full pipe already wakes the accept loop
-    });
+    try {
+      w.thread = std::thread([this, &w, fd = std::move(conn), peer = std::move(peer)] {
+        serve(fd.get(), fd.get(), peer);
+        w.done = true;
+        char c = 'w';
+        ssize_t n = ::write(wake_write_.get(), &c, 1);
+        (void)n;  // a full pipe already wakes the accept loop
+      });
+    } catch (const std::system_error& e) {
+      // No thread (resource limits): the connection is closed unanswered, and Postfix
+      // retries it.
+      workers.list.pop_back();
+      logger_.daemon_warning(std::string("cannot start a connection thread: ") + e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    ++served_;
   }
-  listener_.reset();
-  if (options_.listen.kind == ListenAddress::Kind::kUnix)
-    ::unlink(options_.listen.path.c_str());
-  workers.join_all();
 }
 
 void Server::serve(int in_fd, int out_fd, const std::string& peer) {

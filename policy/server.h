@@ -50,7 +50,8 @@ struct ServerOptions {
   unsigned request_timeout = 30;  ///< seconds from a request's first byte to its end
   unsigned max_connections = 100;
   ParserLimits limits;
-  int verbose = 0;  ///< 2 and more: also log idle disconnects
+  std::string version;  ///< for the "daemon started" log line
+  int verbose = 0;      ///< 2 and more: also log idle disconnects
 };
 
 class Server {
@@ -81,6 +82,7 @@ class Server {
 
  private:
   struct Workers;
+  void accept_loop(Workers& workers);
 
   ServerOptions options_;
   PolicyService& service_;
