@@ -10,12 +10,10 @@
 #include <thread>
 
 #include <fcntl.h>
-#include <grp.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -56,24 +54,6 @@ Result<uint16_t> parse_port(std::string_view s) {
   }
   if (n == 0 || n > 65535) return Error{"bad port \"" + std::string(s) + "\""};
   return static_cast<uint16_t>(n);
-}
-
-uid_t user_id(const std::string& name) {
-  if (name.empty()) return static_cast<uid_t>(-1);
-  if (name.find_first_not_of("0123456789") == std::string::npos)
-    return static_cast<uid_t>(std::stoul(name));
-  const passwd* pw = ::getpwnam(name.c_str());
-  if (pw == nullptr) throw ConfigError("socket-owner: no such user \"" + name + "\"");
-  return pw->pw_uid;
-}
-
-gid_t group_id(const std::string& name) {
-  if (name.empty()) return static_cast<gid_t>(-1);
-  if (name.find_first_not_of("0123456789") == std::string::npos)
-    return static_cast<gid_t>(std::stoul(name));
-  const group* gr = ::getgrnam(name.c_str());
-  if (gr == nullptr) throw ConfigError("socket-group: no such group \"" + name + "\"");
-  return gr->gr_gid;
 }
 
 std::string describe(const ListenAddress& a) {
@@ -173,8 +153,8 @@ void Server::open_listener() {
         throw ConfigError(a.path + ": another daemon is listening on it");
       ::unlink(a.path.c_str());
     }
-    uid_t uid = user_id(options_.socket_owner);
-    gid_t gid = group_id(options_.socket_group);
+    uid_t uid = options_.socket_uid;
+    gid_t gid = options_.socket_gid;
     listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!listener_) throw TempFailure("socket: " + errno_text(errno));
     // Nobody may connect before the mode and owner are right: bind with no access for
@@ -256,15 +236,17 @@ void Server::run() {
 }
 
 void Server::accept_loop(Workers& workers) {
-  bool warned_full = false;
+  int64_t warned_full = -1;  // when max-connections was last reported, in ms
   while (!stopping_) {
     workers.reap();
     bool full = workers.list.size() >= options_.max_connections;
-    if (full && !warned_full) {
+    // Once a minute at most: under sustained load the limit is reached again each time
+    // a connection ends.
+    if (full && (warned_full < 0 || now_ms() - warned_full > 60000)) {
       logger_.daemon_warning("max-connections (" + std::to_string(options_.max_connections) +
                              ") reached; new connections wait until one ends");
+      warned_full = now_ms();
     }
-    warned_full = full;
     std::array<pollfd, 3> fds{{{stop_read_.get(), POLLIN, 0},
                                {wake_read_.get(), POLLIN, 0},
                                {full ? -1 : listener_.get(), POLLIN, 0}}};

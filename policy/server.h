@@ -44,8 +44,8 @@ Result<ListenAddress> parse_listen(std::string_view value);
 struct ServerOptions {
   ListenAddress listen;
   mode_t socket_mode = 0660;
-  std::string socket_owner;       ///< user name or number; empty: leave as created
-  std::string socket_group;       ///< group name or number; empty: leave as created
+  uid_t socket_uid = static_cast<uid_t>(-1);  ///< socket owner; -1: leave as created
+  gid_t socket_gid = static_cast<gid_t>(-1);  ///< socket group; -1: leave as created
   unsigned idle_timeout = 300;    ///< seconds a connection may wait between requests
   unsigned request_timeout = 30;  ///< seconds from a request's first byte to its end
   unsigned max_connections = 100;

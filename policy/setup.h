@@ -2,7 +2,8 @@
 /// From the option table's Settings to the objects postseal-policyd is built from: the
 /// decision settings (actions, header type, skip lists) and the listener options. Kept
 /// out of main.cpp so main stays thin and --check-config validates exactly what the
-/// daemon would use. Reads skip-list files; otherwise pure.
+/// daemon would use. Reads skip-list files and the user and group databases; otherwise
+/// pure.
 #ifndef POSTSEAL_POLICY_SETUP_H
 #define POSTSEAL_POLICY_SETUP_H
 
@@ -20,7 +21,8 @@ namespace postseal::policy {
 /// an unreadable skip-list file.
 PolicySettings policy_settings(const config::Settings& s, const std::string& hostname);
 
-/// The listener settings. Throws ConfigError for a bad listen value.
+/// The listener settings, with socket-owner and socket-group looked up. Throws
+/// ConfigError for a bad listen value or an unknown user or group.
 ServerOptions server_options(const config::Settings& s);
 
 /// The resolver settings (dns, dns-timeout).
