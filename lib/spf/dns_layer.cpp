@@ -14,11 +14,18 @@
 namespace postseal::spf::detail {
 namespace {
 
+// The name to ask for: lowercase, no final dot, and (RFC 7208 §7.3) a macro expansion
+// longer than 253 octets loses labels on the left until it fits.
 std::string key(const char* name) {
   std::string k(name ? name : "");
   if (!k.empty() && k.back() == '.') k.pop_back();
   for (char& c : k)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  while (k.size() > 253) {
+    size_t dot = k.find('.');
+    if (dot == std::string::npos) break;
+    k.erase(0, dot + 1);
+  }
   return k;
 }
 
@@ -155,7 +162,11 @@ SPF_dns_rr_t* DnsLayer::lookup(const char* domain, ns_type type) {
   } else {
     pending_.clear();
   }
-  bool counted = t != dns::Type::kTxt && !sub_lookup;
+  // The PTR lookup that expands %{p} in an explanation is no term either (nor are
+  // the address lookups that validate its names: they follow as sub-lookups).
+  bool explanation_ptr = t == dns::Type::kPtr && explanation_wants_ptr_;
+  explanation_wants_ptr_ = false;
+  bool counted = t != dns::Type::kTxt && !sub_lookup && !explanation_ptr;
   if (counted && !count_term()) return answer(domain, type, TRY_AGAIN);
 
   dns::Answer a = resolver_.query(name, t);
@@ -202,6 +213,8 @@ SPF_dns_rr_t* DnsLayer::lookup(const char* domain, ns_type type) {
     std::string text;
     for (char c : records[0]) text += c == ' ' ? std::string("%_") : std::string(1, c);
     records[0] = text;
+    explanation_wants_ptr_ =
+        text.find("%{p") != std::string::npos || text.find("%{P") != std::string::npos;
   }
   if (address && !records.empty()) {
     // A "/0" CIDR length for the client's family (record_check.h): any address matches.

@@ -21,7 +21,8 @@ namespace postseal::spf::detail {
 /// RFC 7208 §4.6.4 limits.
 inline constexpr int kMaxDnsTerms = 10;
 inline constexpr int kMaxVoidLookups = 2;
-inline constexpr int kMaxPtrNames = 10;
+inline constexpr int kMaxPtrNames = 10;  ///< more are ignored
+inline constexpr int kMaxMxNames = 10;   ///< more are permerror
 
 /// How fetching an SPF record (the checked domain's, or an include/redirect target's)
 /// ended, when it did not give a record.
@@ -75,6 +76,8 @@ class DnsLayer {
   std::deque<std::string> pending_;
   bool pending_any_ = false;
   bool pending_from_ptr_ = false;
+  // The explanation just returned uses %{p}: the next PTR query is for it.
+  bool explanation_wants_ptr_ = false;
   std::set<std::string> any_address_a_;
   std::set<std::string> any_address_mx_;
 

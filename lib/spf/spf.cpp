@@ -206,7 +206,7 @@ void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string&
   // own per-record count must never stop it first. The MX limit (10 names) is RFC 7208
   // §4.6.4's; PTR names are cut to 10 by the layer.
   SPF_server_set_max_dns_mech(server.get(), 1000);
-  SPF_server_set_max_dns_mx(server.get(), detail::kMaxPtrNames);
+  SPF_server_set_max_dns_mx(server.get(), detail::kMaxMxNames);
   SPF_server_set_max_dns_ptr(server.get(), 1000);
   SPF_server_set_rec_dom(server.get(), receiver.c_str());
   SPF_response_t* exp_errors = nullptr;
@@ -260,7 +260,11 @@ void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string&
 
   if (v.result == Result::kFail) {
     const char* e = SPF_response_get_explanation(response.get());
+    // The text goes into an SMTP reply: printable ASCII only (%{l} comes from the
+    // client).
     v.explanation = (e && *e) ? e : kDefaultExplanation;
+    for (char& ch : v.explanation)
+      if (ch < 0x20 || ch > 0x7e) ch = '?';
   }
   if (v.result == Result::kTempError || v.result == Result::kPermError) {
     v.problem = layer.problem();

@@ -9,7 +9,9 @@
   suite.py checks YAML N           scenario N's tests as spf-suite "check" lines
   suite.py static YAML             every scenario for spf-suite --static (zone + check lines)
   suite.py report YAML RESULTS     compare spf-suite's output with the allowed results;
-                                   print "FAIL name: ..." lines, then "passed N failed M"
+                                   print "FAIL name: ..." lines (and "EXPLANATION name: ..."
+                                   for fail results whose explanation text differs), then
+                                   "passed N failed M explanations K of L"
 
 Zone data follows pyspf's testspf.py, which the suite was written for: SPF records are
 served as TXT records unless the name has TXT records of its own; TXT "NONE" means no
@@ -20,6 +22,9 @@ import os
 import sys
 
 import yaml
+
+
+DEFAULT_EXPLANATION = 'SPF fail - not authorized'  # lib/spf/spf.cpp
 
 
 def load(path):
@@ -168,18 +173,26 @@ def main():
             for line in f:
                 parts = line.rstrip('\n').split('\t')
                 got[parts[0]] = parts[1:]
-        passed = failed = 0
+        passed = failed = exp_same = exp_all = 0
         for n, sc in enumerate(docs):
             for tid, t in tests(sc, n):
                 want = t['result'] if isinstance(t['result'], list) else [t['result']]
                 g = got.get(tid, ['(no answer)', '', ''])
                 if g[0] in want:
                     passed += 1
+                    if 'explanation' in t and g[0] == 'fail':
+                        exp_all += 1
+                        wexp = DEFAULT_EXPLANATION if t['explanation'] == 'DEFAULT' else t['explanation']
+                        if len(g) > 1 and g[1] == wexp:
+                            exp_same += 1
+                        else:
+                            print('EXPLANATION %s: got "%s", want "%s"' % (
+                                tid.split(':', 1)[1], g[1] if len(g) > 1 else '', wexp))
                 else:
                     failed += 1
                     print('FAIL %s: got %s, want %s%s' % (tid.split(':', 1)[1], g[0], '|'.join(want),
                                                          (' (' + g[2] + ')') if len(g) > 2 and g[2] else ''))
-        print('passed %d failed %d' % (passed, failed))
+        print('passed %d failed %d explanations %d of %d' % (passed, failed, exp_same, exp_all))
     else:
         sys.exit('suite.py: unknown command ' + cmd)
 

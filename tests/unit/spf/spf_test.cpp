@@ -47,8 +47,10 @@ class SpfTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testMacrosAreExpanded);
   CPPUNIT_TEST(testExplanationFromExpOnFail);
   CPPUNIT_TEST(testDefaultExplanationWithoutExp);
+  CPPUNIT_TEST(testLongExpansionLosesLabelsOnTheLeft);
   CPPUNIT_TEST(testElevenIncludesArePermError);
   CPPUNIT_TEST(testTenDnsTermsAreAllowed);
+  CPPUNIT_TEST(testExplanationLookupsAreNotCounted);
   CPPUNIT_TEST(testThirdVoidLookupIsPermError);
   CPPUNIT_TEST(testMxWithMoreThanTenNamesIsPermError);
   CPPUNIT_TEST(testPtrUsesFirstTenNames);
@@ -193,6 +195,17 @@ class SpfTest : public CppUnit::TestFixture {
         c.check_mail_from(env("192.0.2.1", "a@nothing.example.com")).explanation);
   }
 
+  void testLongExpansionLosesLabelsOnTheLeft() {
+    StaticResolver dns;
+    // RFC 7208 §7.3: more than 253 octets after expansion: drop labels on the left.
+    std::string l(60, 'x');
+    dns.add_txt("example.com", "v=spf1 -all exp=%{l}.%{l}.%{l}.%{l}.%{l}.example.com");
+    dns.add_txt(l + "." + l + "." + l + ".example.com", "Truncated!");
+    Checker c(dns, kReceiver);
+    CPPUNIT_ASSERT_EQUAL(std::string("Truncated!"),
+                         c.check_mail_from(env("192.0.2.1", l + "@example.com")).explanation);
+  }
+
   void testElevenIncludesArePermError() {
     StaticResolver dns;
     // A chain of includes: libspf2 counts each record on its own (fault K); the
@@ -219,6 +232,21 @@ class SpfTest : public CppUnit::TestFixture {
     Checker c(dns, kReceiver);
     CPPUNIT_ASSERT_EQUAL(word(Result::kPass), word(check(c, "ten.example.com")));
     CPPUNIT_ASSERT_EQUAL(word(Result::kPermError), word(check(c, "eleven.example.com")));
+  }
+
+  void testExplanationLookupsAreNotCounted() {
+    StaticResolver dns;
+    // Ten terms, then the explanation's %{p} asks PTR and A: still fail, not permerror.
+    dns.add_txt("ten.example.com", "v=spf1 a a a a a a a a a a -all exp=why.example.com");
+    dns.add_address("ten.example.com", "198.51.100.1");
+    dns.add_txt("why.example.com", "%{p} may not send for %{d}");
+    dns.add_ptr("1.2.0.192.in-addr.arpa", "host.example.net");
+    dns.add_address("host.example.net", "192.0.2.1");
+    Checker c(dns, kReceiver);
+    Verdict v = c.check_mail_from(env("192.0.2.1", "a@ten.example.com"));
+    CPPUNIT_ASSERT_EQUAL(word(Result::kFail), word(v.result));
+    CPPUNIT_ASSERT_EQUAL(std::string("host.example.net may not send for ten.example.com"),
+                         v.explanation);
   }
 
   void testThirdVoidLookupIsPermError() {
