@@ -357,11 +357,12 @@ Result<std::unique_ptr<UnboundResolver>> UnboundResolver::create(
   if (auto st = set("infra-keep-probing:", "yes"); !st.ok()) return Error{st.message()};
   // libunbound answers some reverse and special-use zones itself (RFC 6303 and the
   // documentation ranges of RFC 5737/3849). A filter asks its site's resolver; what
-  // that resolver says about them is the answer, so let the questions through.
+  // that resolver says about them is the answer: a transparent local zone with no data
+  // passes every question on ("nodefault" set through this API does not).
   if (auto st = set("unblock-lan-zones:", "yes"); !st.ok()) return Error{st.message()};
   if (auto st = set("insecure-lan-zones:", "yes"); !st.ok()) return Error{st.message()};
   for (const char* zone : kPassThroughZones) {
-    std::string v = std::string(zone) + " nodefault";
+    std::string v = std::string(zone) + " transparent";
     if (auto st = set("local-zone:", v.c_str()); !st.ok()) return Error{st.message()};
   }
   if (options.upstream.empty()) {

@@ -7,7 +7,7 @@
 /// Lines starting with "threads N NAME TYPE" ask the same question from N threads at
 /// once and print "threads N STATUS" when every thread got the same status.
 ///
-/// usage: dns-query --dns HOST[:PORT] [--timeout MS]
+/// usage: dns-query --dns HOST[:PORT] [--timeout MS] [--trust-anchor FILE]
 #include <cstring>
 #include <iostream>
 #include <sstream>
@@ -58,10 +58,13 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--dns" && i + 1 < argc)
       o.upstream = argv[++i];
+    else if (a == "--trust-anchor" && i + 1 < argc)
+      o.trust_anchor_file = argv[++i];
     else if (a == "--timeout" && i + 1 < argc)
       o.timeout_ms = static_cast<uint32_t>(std::stoul(argv[++i]));
     else if (a == "--help") {
-      std::cout << "usage: dns-query --dns HOST[:PORT] [--timeout MS] < questions\n";
+      std::cout << "usage: dns-query --dns HOST[:PORT] [--timeout MS] [--trust-anchor FILE] < "
+                   "questions\n";
       return 0;
     } else if (a == "--version") {
       std::cout << "dns-query (postseal tests)\n";
