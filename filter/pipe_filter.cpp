@@ -2,7 +2,6 @@
 /// The pipe-mode skeleton: options, keys, sign, reinject, exit code.
 #include "filter/pipe_filter.h"
 
-#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -99,13 +98,7 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
       std::cout << "postseal-filter " PACKAGE_VERSION "\n";
       return 0;
     }
-    config_file = vm.count("config") ? vm["config"].as<std::string>() : "";
-    if (config_file.empty()) {
-      // The default file is optional; a file named on the command line is not.
-      std::string def(config::find_option("config")->default_value);
-      struct stat st;
-      if (::stat(def.c_str(), &st) == 0) config_file = def;
-    }
+    config_file = config::config_file_to_read(vm);
     settings = config::Settings::load(vm, config_file, config::kFilter);
   } catch (const po::error& e) {
     if (vm.count("check-config")) {

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "config/text_file.h"
+
 namespace postseal::config {
 namespace {
 
@@ -109,6 +111,26 @@ Result<HostList> HostList::parse_text(std::string_view text, std::string_view na
     auto one = parse({item});
     if (!one.ok()) return Error{std::string(name) + ":" + std::to_string(lineno) + ": " + one.message()};
     items.push_back(item);
+  }
+  return parse(items);
+}
+
+Result<HostList> HostList::from_value(std::string_view value) {
+  std::vector<std::string> items;
+  std::string cur;
+  for (char c : value) {
+    if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (!cur.empty()) items.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) items.push_back(std::move(cur));
+  if (items.size() == 1 && items[0].front() == '/') {
+    auto file = detail::read_file(items[0]);
+    if (!file.ok()) return Error{items[0] + ": " + file.message()};
+    return parse_text(file->bytes, items[0]);
   }
   return parse(items);
 }

@@ -26,6 +26,12 @@ class HostList {
   /// "NAME:LINE: ".
   static Result<HostList> parse_text(std::string_view text, std::string_view name);
 
+  /// Parses an option value: entries separated by commas or white space (not ':',
+  /// which is part of IPv6 addresses), or, when the value is one absolute path, the
+  /// entries of that file (parse_text). On failure returns an Error naming the entry,
+  /// or the file and line.
+  static Result<HostList> from_value(std::string_view value);
+
   /// True if the client (address as Postfix prints it, optional host name) matches an
   /// entry that is not negated before any negated entry matches.
   bool matches(std::string_view address, std::string_view hostname = {}) const;

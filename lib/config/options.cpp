@@ -6,7 +6,10 @@
 /// comments, blank lines ignored; defaults < file < command line.
 #include "config/options.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
+#include <initializer_list>
 #include <string>
 #include <utility>
 
@@ -89,6 +92,55 @@ Result<std::string> check_range(std::string_view v) {
   return n;
 }
 
+/// `v` (any case) when it is one of `words`, in lower case.
+Result<std::string> one_of(std::string_view v, std::initializer_list<std::string_view> words) {
+  std::string w = detail::lower(v);
+  std::string all;
+  for (std::string_view word : words) {
+    if (w == word) return w;
+    all += (all.empty() ? "" : ", ") + std::string(word);
+  }
+  return Error{"expected one of " + all};
+}
+
+Result<std::string> check_fail_action(std::string_view v) {
+  return one_of(v, {"reject", "defer", "prepend"});
+}
+Result<std::string> check_temperror_action(std::string_view v) {
+  return one_of(v, {"defer", "prepend"});
+}
+Result<std::string> check_permerror_action(std::string_view v) {
+  return one_of(v, {"reject", "prepend"});
+}
+Result<std::string> check_malformed_action(std::string_view v) {
+  return one_of(v, {"dunno", "defer"});
+}
+Result<std::string> check_header_type(std::string_view v) {
+  return one_of(v, {"received-spf", "authentication-results"});
+}
+
+/// "unix:/PATH" or "inet:HOST:PORT" (policy/server.h parses it fully).
+Result<std::string> check_listen(std::string_view v) {
+  if (v.starts_with("unix:/")) return std::string(v);
+  auto colon = v.rfind(':');
+  if (v.starts_with("inet:") && colon > 5 && colon + 1 < v.size()) return std::string(v);
+  return Error{"expected unix:/PATH or inet:HOST:PORT"};
+}
+
+/// An octal file mode such as 0660.
+Result<std::string> check_mode(std::string_view v) {
+  if (v.empty() || v.size() > 4 || v.find_first_not_of("01234567") != std::string_view::npos)
+    return Error{"expected an octal mode such as 0660"};
+  return std::string(v);
+}
+
+/// A number of seconds or a count that must not be 0.
+Result<std::string> check_positive(std::string_view v) {
+  auto n = check_uint(v);
+  if (n.ok() && *n == "0") return Error{"must be at least 1"};
+  return n;
+}
+
 struct Row {
   OptionSpec spec;
   Validator check;
@@ -155,10 +207,11 @@ const Row kRows[] = {
      check_sign_failure_action},
     {{"internal-hosts", OptionType::kList, "",
       "sign only mail from these clients (CIDR, names, !exclusions) or SASL users; "
-      "a path starting with / is a file; empty signs all", kFilter},
+      "a path starting with / is a file; empty signs all",
+      kFilter},
      check_string},
     {{"log-file", OptionType::kString, "",
-      "append log lines to this file instead of syslog (mail facility)", kFilter},
+      "append log lines to this file instead of syslog (mail facility)", kFilter | kPolicyd},
      check_string},
     {{"dns", OptionType::kString, "",
       "DNS server to ask, HOST or HOST:PORT; empty means those in /etc/resolv.conf", kAll},
@@ -170,6 +223,61 @@ const Row kRows[] = {
       "DKIM signatures checked per message; later ones are reported as not checked",
       kFilter | kTool},
      check_range<1, 100>},
+    {{"listen", OptionType::kString, "unix:/run/postseal/policyd.sock",
+      "where postseal-policyd listens: unix:PATH or inet:HOST:PORT", kPolicyd},
+     check_listen},
+    {{"socket-mode", OptionType::kString, "0660", "permissions of the unix socket (octal)",
+      kPolicyd},
+     check_mode},
+    {{"socket-owner", OptionType::kString, "",
+      "owner of the unix socket (name or number); empty: the daemon's user", kPolicyd},
+     check_string},
+    {{"socket-group", OptionType::kString, "",
+      "group of the unix socket (name or number); empty: the daemon's group", kPolicyd},
+     check_string},
+    {{"idle-timeout", OptionType::kUint, "300",
+      "seconds a policy connection may stay idle between requests", kPolicyd},
+     check_positive},
+    {{"request-timeout", OptionType::kUint, "30",
+      "seconds from the first byte of a policy request to its last", kPolicyd},
+     check_positive},
+    {{"max-connections", OptionType::kUint, "100",
+      "policy connections served at once; more wait until one ends", kPolicyd},
+     check_positive},
+    {{"spf-fail-action", OptionType::kString, "reject",
+      "SPF fail: reject (550 5.7.23), defer (451 4.7.23) or prepend the header", kPolicyd},
+     check_fail_action},
+    {{"spf-softfail-action", OptionType::kString, "prepend",
+      "SPF softfail: reject (550 5.7.23), defer (451 4.7.23) or prepend the header", kPolicyd},
+     check_fail_action},
+    {{"spf-temperror-action", OptionType::kString, "defer",
+      "SPF temperror (DNS trouble): defer (451 4.7.24) or prepend the header", kPolicyd},
+     check_temperror_action},
+    {{"spf-permerror-action", OptionType::kString, "reject",
+      "SPF permerror (a broken record): reject (550 5.7.24) or prepend the header", kPolicyd},
+     check_permerror_action},
+    {{"malformed-request-action", OptionType::kString, "dunno",
+      "a malformed policy request: dunno, or defer (451 4.3.5)", kPolicyd},
+     check_malformed_action},
+    {{"header-type", OptionType::kString, "received-spf",
+      "the header prepended: received-spf or authentication-results", kPolicyd},
+     check_header_type},
+    {{"skip-networks", OptionType::kString, "127.0.0.0/8, ::1",
+      "clients never checked (CIDR, names, !exclusions; a path starting with / is a file)",
+      kPolicyd},
+     check_string},
+    {{"skip-helo", OptionType::kString, "",
+      "HELO names never checked (\".example.com\" covers subdomains; or a file)", kPolicyd},
+     check_string},
+    {{"skip-senders", OptionType::kString, "",
+      "sender domains never checked (\".example.com\" covers subdomains; or a file)", kPolicyd},
+     check_string},
+    {{"skip-sasl", OptionType::kBool, "yes", "never check SASL-authenticated clients",
+      kPolicyd},
+     check_bool},
+    {{"receiver", OptionType::kString, "",
+      "our name in Received-SPF (receiver=); empty means the host name", kPolicyd},
+     check_string},
 };
 
 const std::vector<OptionSpec>& specs() {
@@ -261,6 +369,14 @@ Result<bool> parse_bool(std::string_view v) {
   return *w == "yes";
 }
 
+
+std::string config_file_to_read(const po::variables_map& cmdline) {
+  if (cmdline.count("config")) return cmdline["config"].as<std::string>();
+  // The default file is optional; a file named on the command line is not.
+  std::string def(find_option("config")->default_value);
+  struct stat st;
+  return ::stat(def.c_str(), &st) == 0 ? def : std::string();
+}
 
 std::span<const OptionSpec> option_table() { return specs(); }
 

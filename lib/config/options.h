@@ -50,6 +50,10 @@ std::vector<std::string> split_list(std::string_view value);
 /// yes/no, true/false, 1/0, on/off (any case). On failure returns an Error.
 Result<bool> parse_bool(std::string_view value);
 
+/// The configuration file to read: the one named by --config in `cmdline`, else the
+/// built-in default when that file exists (it is optional), else empty (none).
+std::string config_file_to_read(const boost::program_options::variables_map& cmdline);
+
 class Settings {
  public:
   /// Adds the options of `programs` to `desc` with their help text and defaults shown,

@@ -29,6 +29,7 @@ Logger::~Logger() {
 }
 
 void Logger::line(const std::string& text) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (stderr_) std::cerr << program_ << ": " << text << "\n";
   if (file_.empty()) {
     int prio = text.rfind("warning:", 0) == 0 ? LOG_WARNING
@@ -74,5 +75,46 @@ void Logger::reinjected(const std::string& queue_id, size_t recipients) {
 void Logger::warning(const std::string& queue_id, const std::string& text) {
   line("warning: " + qid_prefix(queue_id) + text);
 }
+
+namespace {
+
+/// The envelope part shared by the policy daemon's lines.
+std::string spf_envelope(const SpfEvent& e) {
+  return "instance=" + e.instance +
+         ", client=" + (e.client_name.empty() ? "unknown" : e.client_name) + "[" +
+         e.client_address + "], helo=<" + e.helo + ">, from=<" + e.sender + ">, to=<" +
+         e.recipient + ">";
+}
+
+}  // namespace
+
+void Logger::spf_checked(const SpfEvent& e) {
+  line(qid_prefix(e.queue_id) + "spf, " + spf_envelope(e) + ", spf=" + e.result +
+       ", identity=" + e.identity + ", action=" + e.action);
+}
+
+void Logger::spf_skipped(const SpfEvent& e) {
+  line(qid_prefix(e.queue_id) + "spf skipped, " + spf_envelope(e) + ", reason=" + e.reason);
+}
+
+void Logger::policy_malformed(const std::string& peer, const std::string& reason,
+                              const std::string& action) {
+  line("warning: malformed policy request from " + peer + ": " + reason + "; answered " +
+       action);
+}
+
+void Logger::daemon_started(const std::string& version, const std::string& where) {
+  line("daemon started -- version " + version + ", listening on " + where);
+}
+
+void Logger::daemon_stopped(unsigned long connections) {
+  line("daemon stopped -- " + std::to_string(connections) + " connections served");
+}
+
+void Logger::connection_warning(const std::string& peer, const std::string& text) {
+  line("warning: " + peer + ": " + text);
+}
+
+void Logger::daemon_warning(const std::string& text) { line("warning: " + text); }
 
 }  // namespace postseal::log

@@ -2,16 +2,33 @@
 /// Postfix-style logging: "QUEUEID: name=value, name=value" lines with Postfix's
 /// severity prefixes, to syslog (LOG_MAIL, ident = program name) or appended to a file,
 /// and echoed to stderr when asked. One method per event, so each format is defined once
-/// (chasquid's maillog). Never logs key material. Not thread-safe.
+/// (chasquid's maillog). Never logs key material. Thread-safe: lines from several
+/// threads never interleave.
 #ifndef POSTSEAL_LOG_LOGGER_H
 #define POSTSEAL_LOG_LOGGER_H
 
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "config/key_store.h"
 
 namespace postseal::log {
+
+/// The fields of one SPF policy decision (postseal-policyd), as Postfix sent them.
+struct SpfEvent {
+  std::string queue_id;
+  std::string instance;
+  std::string client_name;
+  std::string client_address;
+  std::string helo;
+  std::string sender;
+  std::string recipient;
+  std::string result;    ///< "pass", "fail", ... (spf_checked)
+  std::string identity;  ///< "helo" or "mailfrom" (spf_checked)
+  std::string action;    ///< "reject", "defer", "prepend" (spf_checked)
+  std::string reason;    ///< why no check was made (spf_skipped)
+};
 
 class Logger {
  public:
@@ -30,6 +47,24 @@ class Logger {
   /// "warning: QID: text"
   void warning(const std::string& queue_id, const std::string& text);
 
+  /// "QID: spf, instance=I, client=NAME[ADDR], helo=<H>, from=<S>, to=<R>, spf=fail,
+  /// identity=mailfrom, action=reject" (NOQUEUE when Postfix has no queue ID yet).
+  void spf_checked(const SpfEvent& e);
+  /// "QID: spf skipped, instance=I, client=NAME[ADDR], helo=<H>, from=<S>, to=<R>,
+  /// reason=sasl"
+  void spf_skipped(const SpfEvent& e);
+  /// "warning: malformed policy request from PEER: REASON; answered ACTION"
+  void policy_malformed(const std::string& peer, const std::string& reason,
+                        const std::string& action);
+  /// "daemon started -- version V, listening on WHERE"
+  void daemon_started(const std::string& version, const std::string& where);
+  /// "daemon stopped -- N connections served"
+  void daemon_stopped(unsigned long connections);
+  /// "warning: PEER: text" for trouble on one connection (timeouts, I/O errors).
+  void connection_warning(const std::string& peer, const std::string& text);
+  /// "warning: text" for trouble of the daemon as a whole.
+  void daemon_warning(const std::string& text);
+
   /// One raw line (severity prefix included by the caller).
   void line(const std::string& text);
 
@@ -37,6 +72,7 @@ class Logger {
   std::string program_;
   std::string file_;
   bool stderr_;
+  std::mutex mu_;
 };
 
 }  // namespace postseal::log
