@@ -133,8 +133,8 @@ int main(int argc, char** argv) {
   log::Logger logger("postseal-policyd", settings->str("log-file"),
                      !spawn && server_options->verbose > 0);
   try {
-    auto resolver = dns::UnboundResolver::create(policy::resolver_options(*settings));
-    if (!resolver.ok()) throw ConfigError("dns: " + resolver.message());
+    auto resolver = dns::UnboundResolver::create(dns::unbound_options(*settings));
+    if (!resolver.ok()) throw ConfigError(resolver.message());
     spf::Checker checker(**resolver, policy->receiver);
     CheckerChecks checks(checker);
     SystemClock clock;

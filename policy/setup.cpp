@@ -78,11 +78,4 @@ ServerOptions server_options(const config::Settings& s) {
   return o;
 }
 
-dns::UnboundOptions resolver_options(const config::Settings& s) {
-  dns::UnboundOptions o;
-  o.upstream = s.str("dns");
-  o.timeout_ms = static_cast<uint32_t>(std::min<uint64_t>(s.uint("dns-timeout"), 600) * 1000);
-  return o;
-}
-
 }  // namespace postseal::policy

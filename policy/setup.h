@@ -25,9 +25,6 @@ PolicySettings policy_settings(const config::Settings& s, const std::string& hos
 /// ConfigError for a bad listen value or an unknown user or group.
 ServerOptions server_options(const config::Settings& s);
 
-/// The resolver settings (dns, dns-timeout).
-dns::UnboundOptions resolver_options(const config::Settings& s);
-
 }  // namespace postseal::policy
 
 #endif  // POSTSEAL_POLICY_SETUP_H

@@ -47,9 +47,11 @@ int run_verify(const std::vector<std::string>& args) {
   // The names are the option table's, so Settings::load validates and layers them.
   desc.add_options()("help,h", "show this help")(
       "config,c", po::value<std::string>(),
-      "read dns, dns-timeout, authserv-id, max-signatures from this file")(
+      "read dns, dns-timeout, dns-trust-anchor, authserv-id, max-signatures from this file")(
       "dns", po::value<std::string>(), "DNS server HOST[:PORT] (default: /etc/resolv.conf)")(
       "dns-timeout", po::value<std::string>(), "seconds per DNS query (default: 5)")(
+      "dns-trust-anchor", po::value<std::string>(),
+      "DNSSEC trust anchor file (default: none, no validation)")(
       "authserv-id", po::value<std::string>(),
       "authserv-id for Authentication-Results (default: the host name)")(
       "max-signatures", po::value<std::string>(),
@@ -65,11 +67,8 @@ int run_verify(const std::vector<std::string>& args) {
   std::string authserv_id = settings.str("authserv-id");
   if (authserv_id.empty()) authserv_id = host_name();
 
-  dns::UnboundOptions uo;
-  uo.upstream = settings.str("dns");
-  uo.timeout_ms = static_cast<uint32_t>(settings.uint("dns-timeout") * 1000);
-  auto resolver = dns::UnboundResolver::create(uo);
-  if (!resolver.ok()) throw ConfigError("dns: " + resolver.message());
+  auto resolver = dns::UnboundResolver::create(dns::unbound_options(settings));
+  if (!resolver.ok()) throw ConfigError(resolver.message());
 
   UniqueFd in_owned;
   int in = open_message_input(vm, in_owned);

@@ -6,12 +6,12 @@
 /// comments, blank lines ignored; defaults < file < command line.
 #include "config/options.h"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <initializer_list>
 #include <string>
 #include <utility>
+
+#include <sys/stat.h>
 
 #include "config/text_file.h"
 #include "util/check.h"
@@ -219,6 +219,9 @@ const Row kRows[] = {
     {{"dns-timeout", OptionType::kUint, "5",
       "seconds a DNS query may take before it counts as a temporary error", kAll},
      check_range<1, 300>},
+    {{"dns-trust-anchor", OptionType::kString, "",
+      "DNSSEC trust anchor file (e.g. /usr/share/dns/root.key); empty: no validation", kAll},
+     check_string},
     {{"max-signatures", OptionType::kUint, "8",
       "DKIM signatures checked per message; later ones are reported as not checked",
       kFilter | kTool},
@@ -368,7 +371,6 @@ Result<bool> parse_bool(std::string_view v) {
   if (!w.ok()) return Error{w.message()};
   return *w == "yes";
 }
-
 
 std::string config_file_to_read(const po::variables_map& cmdline) {
   if (cmdline.count("config")) return cmdline["config"].as<std::string>();

@@ -169,6 +169,14 @@ Answer convert(const ub_result& r, Type type) {
 
 }  // namespace
 
+UnboundOptions unbound_options(const config::Settings& s) {
+  UnboundOptions o;
+  o.upstream = s.str("dns");
+  o.timeout_ms = static_cast<uint32_t>(std::min<uint64_t>(s.uint("dns-timeout"), 300) * 1000);
+  o.trust_anchor_file = s.str("dns-trust-anchor");
+  return o;
+}
+
 Result<std::string> upstream_to_unbound(const std::string& upstream) {
   std::string host = upstream, port;
   unsigned char buf[16];
@@ -375,6 +383,10 @@ Result<std::unique_ptr<UnboundResolver>> UnboundResolver::create(
     if (rc != 0) return Error{"dns: upstream " + options.upstream + ": " + ub_strerror(rc)};
   }
   if (!options.trust_anchor_file.empty()) {
+    // libunbound reads the file only at the first query; a missing file must be a
+    // startup error instead, not a temperror on every lookup.
+    if (access(options.trust_anchor_file.c_str(), R_OK) != 0)
+      return Error{"dns: trust anchor " + options.trust_anchor_file + ": " + strerror(errno)};
     int rc = ub_ctx_add_ta_file(ctx, options.trust_anchor_file.c_str());
     if (rc != 0)
       return Error{"dns: trust anchor " + options.trust_anchor_file + ": " + ub_strerror(rc)};

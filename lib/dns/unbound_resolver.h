@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "config/options.h"
 #include "dns/resolver.h"
 #include "util/result.h"
 
@@ -27,6 +28,10 @@ struct UnboundOptions {
   /// At most this many answers are kept in the in-process cache (0: no cache).
   size_t cache_entries = 10000;
 };
+
+/// The options from the settings dns, dns-timeout and dns-trust-anchor (the one place
+/// that maps them, for every program). Never fails: the values were validated on load.
+UnboundOptions unbound_options(const config::Settings& s);
 
 /// Turns "HOST[:PORT]", "[V6]:PORT" or a bare IPv4/IPv6 address into libunbound's
 /// "ADDR@PORT" form. On failure (not a numeric address, a bad port) returns an Error.
