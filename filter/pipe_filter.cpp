@@ -1,19 +1,19 @@
 /// \file
 /// The pipe-mode skeleton: options, keys, sign, reinject, exit code.
+#include "config.h"
 #include "filter/pipe_filter.h"
 
-#include <sysexits.h>
-#include <unistd.h>
-
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <optional>
 
-#include "config.h"
+#include <boost/program_options.hpp>
+#include <sysexits.h>
+#include <unistd.h>
+
 #include "config/host_list.h"
 #include "config/key_store.h"
-#include "config/text_file.h"
 #include "config/options.h"
+#include "config/text_file.h"
 #include "dkim/canon.h"
 #include "filter/pipe_args.h"
 #include "filter/reinject.h"
@@ -55,17 +55,10 @@ config::KeyStore make_keys(const config::Settings& s) {
   return config::KeyStore();
 }
 
-// The internal-hosts list: inline entries, or a file when the value is a path.
+// The internal-hosts list: inline entries (split at commas and blanks, never at the
+// colons of IPv6 addresses), or a file when the value is a path.
 config::HostList make_hosts(const config::Settings& s) {
-  std::vector<std::string> items = s.list("internal-hosts");
-  if (items.size() == 1 && !items[0].empty() && items[0][0] == '/') {
-    auto file = config::detail::read_file(items[0]);
-    if (!file.ok()) throw ConfigError(items[0] + ": " + file.message());
-    auto list = config::HostList::parse_text(file->bytes, items[0]);
-    if (!list.ok()) throw ConfigError(list.message());
-    return *list;
-  }
-  auto list = config::HostList::parse(items);
+  auto list = config::HostList::from_value(s.str("internal-hosts"));
   if (!list.ok()) throw ConfigError("internal-hosts: " + list.message());
   return *list;
 }
@@ -131,7 +124,8 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
     if (!canon) throw ConfigError("bad canonicalization");
     so.header_canon = canon->first;
     so.body_canon = canon->second;
-    if (!settings->list("sign-headers").empty()) so.policy.sign = settings->list("sign-headers");
+    if (!settings->list("sign-headers").empty())
+      so.policy.sign = settings->list("sign-headers");
     so.policy.oversign = settings->list("oversign-headers");
     so.policy.omit = settings->list("omit-headers");
     if (settings->uint("signature-expiry") > 0)
@@ -144,7 +138,8 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
     // submissions (no client address) and listed networks. Other mail passes unsigned.
     const std::string client = vm["client-address"].as<std::string>();
     bool ours = internal.empty() || !vm["sasl-username"].as<std::string>().empty() ||
-                client.empty() || internal.matches(client, vm["client-hostname"].as<std::string>());
+                client.empty() ||
+                internal.matches(client, vm["client-hostname"].as<std::string>());
     io::SignPipeline pipeline(
         [&](const std::string& a) {
           return ours ? keys.keys_for(a) : std::vector<config::SigningKey>();

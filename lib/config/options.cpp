@@ -205,7 +205,7 @@ const Row kRows[] = {
     {{"sign-failure-action", OptionType::kString, "pass",
       "mail that should be signed but cannot be: pass (unsigned) or tempfail", kFilter},
      check_sign_failure_action},
-    {{"internal-hosts", OptionType::kList, "",
+    {{"internal-hosts", OptionType::kString, "",
       "sign only mail from these clients (CIDR, names, !exclusions) or SASL users; "
       "a path starting with / is a file; empty signs all",
       kFilter},

@@ -1,8 +1,8 @@
 /// \file
 /// InternalHosts-style lists: CIDR for IPv4 and IPv6, names, negation, bad input.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include "config/host_list.h"
+
+#include <cppunit/extensions/HelperMacros.h>
 
 using postseal::config::HostList;
 
@@ -14,6 +14,7 @@ class HostListTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHostNamesAndSubdomainPatterns);
   CPPUNIT_TEST(testFileTextWithCommentsAndErrorsWithLine);
   CPPUNIT_TEST(testBadEntriesAreErrors);
+  CPPUNIT_TEST(testOptionValueKeepsIpv6Whole);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -33,6 +34,15 @@ class HostListTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!l->matches("2001:db9::5"));
     CPPUNIT_ASSERT(l->matches("::ffff:10.1.2.3"));
     CPPUNIT_ASSERT(l->matches("ipv6:2001:db8::1"));
+  }
+  void testOptionValueKeepsIpv6Whole() {
+    // An option value is split at commas and blanks only: ':' belongs to IPv6.
+    auto l = HostList::from_value("192.0.2.0/24, 2001:db8::/32 !2001:db8:bad::/48");
+    CPPUNIT_ASSERT_MESSAGE(l.message(), l.ok());
+    CPPUNIT_ASSERT(l->matches("2001:db8:1::5"));
+    CPPUNIT_ASSERT(l->matches("192.0.2.1"));
+    CPPUNIT_ASSERT(!l->matches("2001:db9::5"));
+    CPPUNIT_ASSERT(!HostList::from_value("2001:db8::/129").ok());
   }
   void testNegatedEntryWinsWhenFirst() {
     auto l = HostList::parse({"!192.0.2.9", "192.0.2.0/24"});
