@@ -6,18 +6,17 @@
 /// Ed25519 signature (relaxed/relaxed, the default header policy). Key loading, process
 /// start-up and file I/O are outside the timed loop. bench/run sets the numbers beside
 /// `openssl speed` and python3-dkim; bench/README.md explains them. Single-threaded.
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "bench/bench_common.h"
 #include "dkim/key.h"
 #include "dkim/signer.h"
 #include "mail/message_parser.h"
@@ -145,13 +144,6 @@ std::string tag_value(std::string_view field, std::string_view tag) {
   return "";
 }
 
-bool write_file(const std::string& path, std::string_view data) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(data.data(), static_cast<std::streamsize>(data.size()));
-  f.close();
-  return static_cast<bool>(f);
-}
-
 void usage(std::ostream& o) {
   o << "usage: sign_bench [--seconds S] [--case NAME]... [--out-dir DIR]\n"
        "  --seconds S   time spent on each case (default 2)\n"
@@ -164,40 +156,17 @@ void usage(std::ostream& o) {
 }
 
 int run(int argc, char** argv) {
-  double seconds = 2.0;
-  std::vector<std::string> wanted;
+  BenchArgs args;
   std::string out_dir;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--help" || a == "-h") {
-      usage(std::cout);
-      return 0;
-    }
-    if (i + 1 >= argc) {
-      usage(std::cerr);
-      return 64;
-    }
-    if (a == "--seconds") {
-      seconds = std::atof(argv[++i]);
-      if (seconds <= 0) {
-        std::cerr << "sign_bench: --seconds must be positive\n";
-        return 64;
-      }
-    } else if (a == "--case") {
-      wanted.emplace_back(argv[++i]);
-    } else if (a == "--out-dir") {
-      out_dir = argv[++i];
-    } else {
-      usage(std::cerr);
-      return 64;
-    }
-  }
-  auto is_wanted = [&](const std::string& name) {
-    if (wanted.empty()) return true;
-    for (const auto& w : wanted)
-      if (w == name) return true;
-    return false;
+  auto other = [&](std::string_view name, const char* value) {
+    if (name != "--out-dir" || value == nullptr) return 0;
+    out_dir = value;
+    return 2;
   };
+  if (int rc = parse_bench_args(argc, argv, "sign_bench", usage, other, args); rc >= 0)
+    return rc;
+  const double seconds = args.seconds;
+  auto is_wanted = [&](const std::string& name) { return args.wanted(name); };
 
   std::vector<std::string> messages;
   for (const auto& s : kSizes) {
@@ -242,30 +211,28 @@ int run(int argc, char** argv) {
         std::cerr << "sign_bench: " << name << ": " << first.message() << "\n";
         return 70;
       }
-      using Clock = std::chrono::steady_clock;
-      const auto start = Clock::now();
-      const auto limit = start + std::chrono::duration<double>(seconds);
-      uint64_t count = 0;
       size_t out_bytes = 0;  // keeps the work observable
-      Clock::time_point now;
-      do {
+      std::string reason;
+      Timed t = run_timed(seconds, [&] {
         auto sig = sign_message(msg, spec, policy);
         if (!sig.ok()) {
-          std::cerr << "sign_bench: " << name << ": " << sig.message() << "\n";
-          return 70;
+          reason = sig.message();
+          return false;
         }
         out_bytes += sig->size();
-        ++count;
-        now = Clock::now();
-      } while (now < limit);
-      double elapsed = std::chrono::duration<double>(now - start).count();
-      double rate = static_cast<double>(count) / elapsed;
+        return true;
+      });
+      if (!t.ok) {
+        std::cerr << "sign_bench: " << name << ": " << reason << "\n";
+        return 70;
+      }
+      double rate = static_cast<double>(t.count) / t.seconds;
       std::printf(
           "case=%s key=%s bytes=%zu messages=%llu seconds=%.3f msg_per_s=%.1f "
           "mb_per_s=%.1f bh=%s sig_bytes=%zu\n",
-          name.c_str(), k.name.c_str(), msg.size(), static_cast<unsigned long long>(count),
-          elapsed, rate, rate * static_cast<double>(msg.size()) / 1e6,
-          tag_value(*first, "bh").c_str(), out_bytes / count);
+          name.c_str(), k.name.c_str(), msg.size(), static_cast<unsigned long long>(t.count),
+          t.seconds, rate, rate * static_cast<double>(msg.size()) / 1e6,
+          tag_value(*first, "bh").c_str(), out_bytes / t.count);
       std::fflush(stdout);
     }
   }
