@@ -4,18 +4,14 @@
 
 #include <cctype>
 
+#include "util/ascii.h"
+
 namespace postseal::policy {
 namespace {
 
 /// SMTP reply text from DNS (an exp= explanation) is cut here: Postfix's reply lines
 /// are at most 512 octets (RFC 5321 §4.5.3.1.5) with the code and our prefix.
 constexpr std::size_t kMaxReplyText = 400;
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string sender_domain(std::string_view sender) {
   auto at = sender.rfind('@');

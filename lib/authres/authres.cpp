@@ -2,6 +2,8 @@
 /// Authentication-Results writing and parsing (authres.h), RFC 8601 §2.2's grammar.
 #include "authres/authres.h"
 
+#include "util/ascii.h"
+
 namespace postseal::authres {
 namespace {
 
@@ -61,13 +63,6 @@ bool is_base64_word(std::string_view s) {
 
 std::string value_text(std::string_view s) {
   return is_token(s) || is_address(s) || is_base64_word(s) ? std::string(s) : quoted(s);
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return out;
 }
 
 // The words of the value, in order; a word may be followed by FWS (a fold). ';' and
@@ -213,7 +208,7 @@ class Lexer {
 
 Result<ResultInfo> parse_resinfo(Lexer& lx) {
   ResultInfo info;
-  info.method = lowercase(lx.keyword());
+  info.method = ascii_lower(lx.keyword());
   if (info.method.empty()) return Error{"expected a method"};
   lx.skip_cfws();
   if (lx.take('/')) {  // method-version
@@ -223,11 +218,11 @@ Result<ResultInfo> parse_resinfo(Lexer& lx) {
   }
   if (!lx.take('=')) return Error{"expected '=' after method " + info.method};
   lx.skip_cfws();
-  info.result = lowercase(lx.keyword());
+  info.result = ascii_lower(lx.keyword());
   if (info.result.empty()) return Error{"expected a result for method " + info.method};
   lx.skip_cfws(&info.comment);
   while (!lx.at_end() && lx.peek() != ';') {
-    std::string ptype = lowercase(lx.keyword());
+    std::string ptype = ascii_lower(lx.keyword());
     if (ptype.empty()) return Error{"unexpected character in result of " + info.method};
     lx.skip_cfws();
     if (ptype == "reason" && lx.take('=')) {
@@ -242,7 +237,7 @@ Result<ResultInfo> parse_resinfo(Lexer& lx) {
     p.ptype = ptype;
     if (!lx.take('.')) return Error{"expected '.' after " + ptype};
     lx.skip_cfws();
-    p.property = lowercase(lx.keyword());
+    p.property = ascii_lower(lx.keyword());
     if (p.property.empty()) return Error{"expected a property after " + ptype + "."};
     lx.skip_cfws();
     if (!lx.take('=')) return Error{"expected '=' after " + ptype + "." + p.property};

@@ -2,22 +2,16 @@
 /// CIDR and host-name matching for InternalHosts-style lists.
 #include "config/host_list.h"
 
-#include <arpa/inet.h>
-
 #include <cctype>
 #include <cstring>
 
+#include <arpa/inet.h>
+
 #include "config/text_file.h"
+#include "util/ascii.h"
 
 namespace postseal::config {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return out;
-}
 
 // Parses an address; an IPv4-mapped IPv6 address becomes IPv4.
 bool parse_addr(std::string_view text, int& family, std::array<unsigned char, 16>& out) {
@@ -85,7 +79,7 @@ Result<HostList> HostList::parse(const std::vector<std::string>& items) {
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_'))
           return Error{"not an address or host name: \"" + raw + "\""};
       e.is_name = true;
-      e.name = lower(host);
+      e.name = ascii_lower(host);
     }
     list.entries_.push_back(std::move(e));
   }
@@ -109,7 +103,8 @@ Result<HostList> HostList::parse_text(std::string_view text, std::string_view na
     size_t e = line.find_last_not_of(" \t\r");
     std::string item(line.substr(b, e - b + 1));
     auto one = parse({item});
-    if (!one.ok()) return Error{std::string(name) + ":" + std::to_string(lineno) + ": " + one.message()};
+    if (!one.ok())
+      return Error{std::string(name) + ":" + std::to_string(lineno) + ": " + one.message()};
     items.push_back(item);
   }
   return parse(items);
@@ -139,7 +134,7 @@ bool HostList::matches(std::string_view address, std::string_view hostname) cons
   int family = 0;
   std::array<unsigned char, 16> addr{};
   bool have_addr = parse_addr(address, family, addr);
-  std::string host = lower(hostname);
+  std::string host = ascii_lower(hostname);
   for (const Entry& e : entries_) {
     bool hit = false;
     if (e.is_name) {

@@ -2,11 +2,12 @@
 /// DKIM-Signature generation (RFC 6376 §5).
 #include "dkim/signer.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <map>
 
+#include <openssl/evp.h>
+
+#include "util/ascii.h"
 #include "util/base64.h"
 #include "util/c_handle.h"
 
@@ -15,15 +16,9 @@ namespace {
 
 constexpr size_t kMaxLine = 78;  // RFC 5322 §2.1.1's "SHOULD" line length
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return out;
-}
-
 bool contains(const std::vector<std::string>& v, std::string_view name) {
-  return std::any_of(v.begin(), v.end(), [&](const std::string& s) { return mail::iequals(s, name); });
+  return std::any_of(v.begin(), v.end(),
+                     [&](const std::string& s) { return mail::iequals(s, name); });
 }
 
 bool valid_label(std::string_view l) {
@@ -44,8 +39,10 @@ class FieldWriter {
   // A tag that stays on one line ("a=rsa-sha256;").
   void tag(std::string_view name, std::string_view value) {
     std::string piece = std::string(name) + "=" + std::string(value) + ";";
-    if (col_ + 1 + piece.size() > kMaxLine) fold();
-    else space();
+    if (col_ + 1 + piece.size() > kMaxLine)
+      fold();
+    else
+      space();
     append(piece);
   }
 
@@ -131,14 +128,15 @@ bool is_domain_name(std::string_view d) {
   size_t pos = 0;
   while (true) {
     size_t dot = d.find('.', pos);
-    if (!valid_label(d.substr(pos, dot == std::string_view::npos ? dot : dot - pos))) return false;
+    if (!valid_label(d.substr(pos, dot == std::string_view::npos ? dot : dot - pos)))
+      return false;
     if (dot == std::string_view::npos) return true;
     pos = dot + 1;
   }
 }
 
 bool domain_within(std::string_view name, std::string_view domain) {
-  std::string n = lowercase(name), d = lowercase(domain);
+  std::string n = ascii_lower(name), d = ascii_lower(domain);
   return n == d || (n.size() > d.size() && n.compare(n.size() - d.size(), d.size(), d) == 0 &&
                     n[n.size() - d.size() - 1] == '.');
 }
@@ -162,12 +160,12 @@ HeaderPolicy HeaderPolicy::defaults() {
   HeaderPolicy p;
   // RFC 6376 §5.4.1's recommended fields, then the MIME and identification fields
   // whose change would alter what the reader sees, and RFC 8058's one-click field.
-  p.sign = {"From",           "Reply-To",    "Subject",         "Date",
-            "To",             "Cc",          "Resent-Date",     "Resent-From",
-            "Resent-To",      "Resent-Cc",   "In-Reply-To",     "References",
-            "List-Id",        "List-Help",   "List-Unsubscribe", "List-Subscribe",
-            "List-Post",      "List-Owner",  "List-Archive",    "List-Unsubscribe-Post",
-            "Message-ID",     "MIME-Version", "Content-Type",   "Content-Transfer-Encoding",
+  p.sign = {"From",       "Reply-To",     "Subject",          "Date",
+            "To",         "Cc",           "Resent-Date",      "Resent-From",
+            "Resent-To",  "Resent-Cc",    "In-Reply-To",      "References",
+            "List-Id",    "List-Help",    "List-Unsubscribe", "List-Subscribe",
+            "List-Post",  "List-Owner",   "List-Archive",     "List-Unsubscribe-Post",
+            "Message-ID", "MIME-Version", "Content-Type",     "Content-Transfer-Encoding",
             "Sender"};
   p.oversign = {"From"};
   return p;
@@ -182,7 +180,7 @@ std::vector<std::string> select_headers(const std::vector<mail::HeaderField>& fi
     done.emplace_back(name);
     // RFC 6376 §5.4: From is always signed; the omit list cannot remove it.
     if (!mail::iequals(name, "from") && contains(policy.omit, name)) return;
-    std::string lower = lowercase(name);
+    std::string lower = ascii_lower(name);
     size_t n = mail::count_fields(fields, name);
     if (mail::iequals(name, "from") && n == 0) n = 1;
     for (size_t i = 0; i < n; ++i) names.push_back(lower);
@@ -206,7 +204,8 @@ Status validate_spec(const SignatureSpec& spec) {
         !domain_within(spec.identity->substr(spec.identity->rfind('@') + 1), spec.domain))
       return Error{"identity \"" + *spec.identity + "\" is not within d=" + spec.domain};
     for (char c : *spec.identity)
-      if (static_cast<unsigned char>(c) <= 0x20 || c == ';' || static_cast<unsigned char>(c) > 0x7e)
+      if (static_cast<unsigned char>(c) <= 0x20 || c == ';' ||
+          static_cast<unsigned char>(c) > 0x7e)
         return Error{"identity contains a character DKIM cannot carry"};
   }
   return {};

@@ -10,6 +10,7 @@
 #include "dkim/key_record.h"
 #include "dkim/signer.h"
 #include "dkim/tag_list.h"
+#include "util/ascii.h"
 #include "util/base64.h"
 #include "util/c_handle.h"
 
@@ -22,13 +23,6 @@ constexpr size_t kMaxSignedFields = 512;
 constexpr size_t kMaxKeyRecords = 8;
 
 bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return out;
-}
 
 std::string strip_fws(std::string_view s) {
   std::string out;
@@ -186,7 +180,7 @@ std::string check_tags(const std::vector<Tag>& tags, int64_t now, const VerifyOp
 
   // RFC 8301 §3.1: rsa-sha1 signatures are not valid; like an unknown algorithm it
   // leaves the signature unverifiable, hence permerror.
-  std::string a = lowercase(*find_tag(tags, "a"));
+  std::string a = ascii_lower(*find_tag(tags, "a"));
   if (a == "rsa-sha256")
     key_type = KeyType::kRsa;
   else if (a == "ed25519-sha256")
@@ -216,7 +210,7 @@ std::string check_tags(const std::vector<Tag>& tags, int64_t now, const VerifyOp
   bool from = false;
   for (auto n : names) {
     if (n.empty()) return "malformed h= list";
-    signed_fields.push_back(lowercase(n));
+    signed_fields.push_back(ascii_lower(n));
     from = from || signed_fields.back() == "from";
   }
   if (!from) return "From is not signed";

@@ -4,16 +4,15 @@
 
 #include <arpa/inet.h>
 
+#include "util/ascii.h"
+
 namespace postseal::dns {
 namespace {
 
 // Names compare case-insensitively and without the final dot.
 std::string key(std::string_view name) {
-  std::string k(name);
-  if (!k.empty() && k.back() == '.') k.pop_back();
-  for (char& c : k)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return k;
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  return ascii_lower(name);
 }
 
 }  // namespace

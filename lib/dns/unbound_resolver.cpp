@@ -24,6 +24,7 @@
 #include <unbound.h>
 #include <unistd.h>
 
+#include "util/ascii.h"
 #include "util/c_handle.h"
 #include "util/unique_fd.h"
 
@@ -48,13 +49,6 @@ const char* const kPassThroughZones[] = {"2.0.192.in-addr.arpa.",
                                          "test.",
                                          "invalid.",
                                          "home.arpa."};
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 // RFC 1035 §2.3.4: labels of 1..63 octets, 253 characters in all. Anything else (an
 // empty label, a NUL byte) is not a question we can ask.
@@ -81,7 +75,7 @@ std::string wire_name(std::string_view w) {
   size_t i = 0;
   while (i < w.size()) {
     size_t len = static_cast<unsigned char>(w[i++]);
-    if (len == 0) return out.empty() ? std::string(".") : lower(out);
+    if (len == 0) return out.empty() ? std::string(".") : ascii_lower(out);
     if (len > 63 || i + len > w.size()) return {};
     if (!out.empty()) out += '.';
     out.append(w.substr(i, len));
@@ -259,7 +253,7 @@ struct UnboundResolver::Impl {
   }
 
   Answer lookup(const std::string& name, Type type) {
-    std::string key = lower(name);
+    std::string key = ascii_lower(name);
     if (!key.empty() && key.back() == '.') key.pop_back();
     key += '/';
     key += std::to_string(static_cast<unsigned>(type));

@@ -6,20 +6,15 @@
 
 #include <arpa/inet.h>
 
+#include "mail/header.h"
+#include "util/ascii.h"
+
 namespace postseal::spf::detail {
 namespace {
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -145,7 +140,7 @@ bool split_dual_cidr(std::string_view* s, int* c4, int* c6) {
 }
 
 std::string name_of(std::string_view domain_spec) {
-  std::string n = lower(domain_spec);
+  std::string n = ascii_lower(domain_spec);
   if (!n.empty() && n.back() == '.') n.pop_back();
   return n;
 }
@@ -157,7 +152,7 @@ Error bad(std::string_view term, std::string_view why) {
 }  // namespace
 
 bool is_spf_record(std::string_view txt) {
-  return txt.size() >= 6 && iequals(txt.substr(0, 6), "v=spf1") &&
+  return txt.size() >= 6 && mail::iequals(txt.substr(0, 6), "v=spf1") &&
          (txt.size() == 6 || txt[6] == ' ');
 }
 
@@ -220,13 +215,13 @@ postseal::Result<CheckedRecord> check_record(std::string_view txt, Family family
         if (!is_alnum(c) && c != '-' && c != '_' && c != '.') is_name = false;
       if (is_name) {
         std::string_view value = term.substr(eq + 1);
-        if (iequals(name, "redirect") || iequals(name, "exp")) {
-          bool redirect = iequals(name, "redirect");
+        if (mail::iequals(name, "redirect") || mail::iequals(name, "exp")) {
+          bool redirect = mail::iequals(name, "redirect");
           bool& seen = redirect ? has_redirect : has_exp;
           if (seen) return bad(term, "modifier given twice");  // RFC 7208 §6
           seen = true;
           if (!is_domain_spec(value)) return bad(term, "invalid domain-spec");
-          terms.push_back({lower(name) + "=" + std::string(value), redirect});
+          terms.push_back({ascii_lower(name) + "=" + std::string(value), redirect});
         } else if (!is_macro_string(value, true, false, nullptr)) {
           return bad(term, "invalid macro-string");
         }
@@ -244,7 +239,7 @@ postseal::Result<CheckedRecord> check_record(std::string_view txt, Family family
     }
     size_t n = 0;
     while (n < rest.size() && is_alnum(rest[n])) ++n;
-    std::string mech = lower(rest.substr(0, n));
+    std::string mech = ascii_lower(rest.substr(0, n));
     rest.remove_prefix(n);
 
     if (mech == "all") {
