@@ -1,5 +1,6 @@
 /// \file
-/// The pipe-mode skeleton: options, keys, sign, reinject, exit code.
+/// Pipe mode: options, the message session (sign or verify, as the plan for this client
+/// says), reinjection with sendmail, and the exit code pipe(8) understands (0 or 75).
 #include "config.h"
 #include "filter/pipe_filter.h"
 
@@ -10,15 +11,16 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "config/host_list.h"
 #include "config/key_store.h"
 #include "config/options.h"
-#include "config/text_file.h"
-#include "dkim/canon.h"
+#include "dns/unbound_resolver.h"
 #include "filter/pipe_args.h"
 #include "filter/reinject.h"
-#include "io/sign_pipeline.h"
+#include "io/fd_io.h"
 #include "log/logger.h"
+#include "session/log.h"
+#include "session/session.h"
+#include "session/settings.h"
 #include "util/clock.h"
 #include "util/errors.h"
 
@@ -32,35 +34,6 @@ namespace {
 int defer(const std::string& code, const std::string& text) {
   std::cerr << code << " postseal-filter: " << text << "\n";
   return EX_TEMPFAIL;
-}
-
-config::KeyStore make_keys(const config::Settings& s) {
-  if (!s.str("key-table").empty() || !s.str("signing-table").empty()) {
-    if (s.str("key-table").empty() || s.str("signing-table").empty())
-      throw ConfigError("key-table and signing-table go together");
-    config::KeyStoreOptions o;
-    o.key_table = s.str("key-table");
-    o.signing_table = s.str("signing-table");
-    o.require_safe_keys = s.flag("require-safe-keys");
-    o.multiple_signatures = s.flag("multiple-signatures");
-    o.sub_domains = s.flag("sub-domains");
-    return config::KeyStore::load(o);
-  }
-  if (!s.str("domain").empty() || !s.str("key-file").empty()) {
-    if (s.str("domain").empty() || s.str("selector").empty() || s.str("key-file").empty())
-      throw ConfigError("domain, selector and key-file go together");
-    return config::KeyStore::single(s.str("domain"), s.str("selector"), s.str("key-file"),
-                                    s.flag("require-safe-keys"), s.flag("sub-domains"));
-  }
-  return config::KeyStore();
-}
-
-// The internal-hosts list: inline entries (split at commas and blanks, never at the
-// colons of IPv6 addresses), or a file when the value is a path.
-config::HostList make_hosts(const config::Settings& s) {
-  auto list = config::HostList::from_value(s.str("internal-hosts"));
-  if (!list.ok()) throw ConfigError("internal-hosts: " + list.message());
-  return *list;
 }
 
 }  // namespace
@@ -110,60 +83,44 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
   log::Logger logger("postseal-filter", settings->str("log-file"), vm.count("verbose") > 0);
   const std::string qid = vm["queue-id"].as<std::string>();
   try {
-    config::KeyStore keys = make_keys(*settings);
-    config::HostList internal = make_hosts(*settings);
+    config::KeyStore keys = session::key_store(*settings);
+    session::Setup setup = session::filter_setup(*settings, keys);
+    // libunbound is started only when a message is verified (or to check it): a signing
+    // filter does not pay for it.
+    std::unique_ptr<dns::UnboundResolver> resolver;
+    auto make_resolver = [&] {
+      auto r = dns::UnboundResolver::create(dns::unbound_options(*settings));
+      if (!r.ok()) throw ConfigError(r.message());
+      resolver = std::move(r.value());
+      setup.resolver = resolver.get();
+    };
     if (vm.count("check-config")) {
+      if (setup.mode != session::Mode::kSign) make_resolver();
       std::cout << settings->dump(false);
       return 0;
     }
     if (!vm.count("sender")) throw UsageError("missing -f SENDER");
     if (split.recipients.empty()) throw UsageError("no recipients after --");
 
-    io::SignOptions so;
-    auto canon = dkim::parse_canon_pair(settings->str("canonicalization"));
-    if (!canon) throw ConfigError("bad canonicalization");
-    so.header_canon = canon->first;
-    so.body_canon = canon->second;
-    if (!settings->list("sign-headers").empty())
-      so.policy.sign = settings->list("sign-headers");
-    so.policy.oversign = settings->list("oversign-headers");
-    so.policy.omit = settings->list("omit-headers");
-    if (settings->uint("signature-expiry") > 0)
-      so.expire_after = static_cast<int64_t>(settings->uint("signature-expiry"));
-    so.body_length = settings->flag("body-length");
+    session::Client client{vm["client-address"].as<std::string>(),
+                           vm["client-hostname"].as<std::string>(),
+                           vm["sasl-username"].as<std::string>()};
+    session::Plan plan = session::plan_for(setup, client);
+    if (plan.verify) make_resolver();
     SystemClock clock;
-    so.now = clock.now();
-
-    // With internal-hosts set, only our own clients' mail is signed: SASL users, local
-    // submissions (no client address) and listed networks. Other mail passes unsigned.
-    const std::string client = vm["client-address"].as<std::string>();
-    bool ours = internal.empty() || !vm["sasl-username"].as<std::string>().empty() ||
-                client.empty() ||
-                internal.matches(client, vm["client-hostname"].as<std::string>());
-    io::SignPipeline pipeline(
-        [&](const std::string& a) {
-          return ours ? keys.keys_for(a) : std::vector<config::SigningKey>();
-        },
-        so);
-    io::SignOutcome outcome = pipeline.run(STDIN_FILENO);
-    switch (outcome.kind) {
-      case io::SignOutcome::Kind::kSigned:
-        logger.signed_message(qid, outcome.author, outcome.keys);
-        break;
-      case io::SignOutcome::Kind::kNotOurs:
-        logger.not_signed(qid, outcome.author,
-                          ours ? outcome.reason : "client " + client + " is not internal");
-        break;
-      case io::SignOutcome::Kind::kUnsignable:
-        logger.not_signed(qid, outcome.author, outcome.reason);
-        if (settings->str("sign-failure-action") == "tempfail")
-          return defer("4.7.0", "message not signed: " + outcome.reason +
-                                    " (sign-failure-action = tempfail)");
-        break;
+    session::Session message(setup, plan, clock.now());
+    io::read_all(STDIN_FILENO, "message", [&](std::string_view d) { message.feed(d); });
+    message.finish();
+    session::log_verdicts(logger, qid, message);
+    if (message.disposition() != session::Disposition::kAccept) {
+      logger.warning(qid, message.disposition_reason());
+      return defer(message.status_code(), message.disposition_reason());
     }
     reinject(sendmail_argv(settings->str("sendmail-path"), vm["sender"].as<std::string>(),
                            split.recipients),
-             [&](int fd) { pipeline.write_to(fd); });
+             [&](int fd) {
+               message.write_to([fd](std::string_view d) { io::write_all(fd, d, "to sendmail"); });
+             });
     logger.reinjected(qid, split.recipients.size());
     return 0;
   } catch (const ConfigError& e) {

@@ -20,7 +20,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "io/sign_pipeline.h"
+#include "io/fd_io.h"
 #include "util/errors.h"
 
 namespace postseal::policy {

@@ -13,7 +13,7 @@
 #include <iostream>
 
 #include "dkim/key.h"
-#include "io/sign_pipeline.h"
+#include "io/fd_io.h"
 #include "tools/commands.h"
 #include "util/errors.h"
 #include "util/unique_fd.h"

@@ -115,6 +115,9 @@ Result<std::string> check_permerror_action(std::string_view v) {
 Result<std::string> check_malformed_action(std::string_view v) {
   return one_of(v, {"dunno", "defer"});
 }
+Result<std::string> check_filter_mode(std::string_view v) {
+  return one_of(v, {"sign", "verify", "auto"});
+}
 Result<std::string> check_header_type(std::string_view v) {
   return one_of(v, {"received-spf", "authentication-results"});
 }
@@ -146,7 +149,8 @@ struct Row {
   Validator check;
 };
 
-constexpr unsigned kSigning = kFilter | kTool;
+constexpr unsigned kSigning = kFilter | kSignTool;
+constexpr unsigned kChecking = kFilter | kPolicyd | kVerifyTool;
 constexpr unsigned kAll = kFilter | kPolicyd | kTool;
 
 // The table, in documentation order. doc/postseal.conf.5 has one entry per row; a test
@@ -197,8 +201,12 @@ const Row kRows[] = {
       kSigning},
      check_bool},
     {{"authserv-id", OptionType::kString, "",
-      "authserv-id in Authentication-Results; empty means the host name", kAll},
+      "authserv-id in Authentication-Results; empty means the host name", kChecking},
      check_string},
+    {{"mode", OptionType::kString, "sign",
+      "sign, verify, or auto: sign mail from internal clients and SASL users, verify the rest",
+      kFilter},
+     check_filter_mode},
     {{"sendmail-path", OptionType::kString, "/usr/sbin/sendmail",
       "the sendmail(1) program postseal-filter reinjects mail with", kFilter},
      check_string},
@@ -206,25 +214,26 @@ const Row kRows[] = {
       "mail that should be signed but cannot be: pass (unsigned) or tempfail", kFilter},
      check_sign_failure_action},
     {{"internal-hosts", OptionType::kString, "",
-      "sign only mail from these clients (CIDR, names, !exclusions) or SASL users; "
-      "a path starting with / is a file; empty signs all",
+      "clients whose mail is signed, besides SASL users and local submissions (CIDR, names, "
+      "!exclusions; a path starting with / is a file); empty: all in mode sign, loopback in "
+      "mode auto",
       kFilter},
      check_string},
     {{"log-file", OptionType::kString, "",
       "append log lines to this file instead of syslog (mail facility)", kFilter | kPolicyd},
      check_string},
     {{"dns", OptionType::kString, "",
-      "DNS server to ask, HOST or HOST:PORT; empty means those in /etc/resolv.conf", kAll},
+      "DNS server to ask, HOST or HOST:PORT; empty means those in /etc/resolv.conf", kChecking},
      check_string},
     {{"dns-timeout", OptionType::kUint, "5",
-      "seconds a DNS query may take before it counts as a temporary error", kAll},
+      "seconds a DNS query may take before it counts as a temporary error", kChecking},
      check_range<1, 300>},
     {{"dns-trust-anchor", OptionType::kString, "",
-      "DNSSEC trust anchor file (e.g. /usr/share/dns/root.key); empty: no validation", kAll},
+      "DNSSEC trust anchor file (e.g. /usr/share/dns/root.key); empty: no validation", kChecking},
      check_string},
     {{"max-signatures", OptionType::kUint, "8",
       "DKIM signatures checked per message; later ones are reported as not checked",
-      kFilter | kTool},
+      kFilter | kVerifyTool},
      check_range<1, 100>},
     {{"listen", OptionType::kString, "unix:/run/postseal/policyd.sock",
       "where postseal-policyd listens: unix:PATH or inet:HOST:PORT", kPolicyd},

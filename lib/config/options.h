@@ -20,8 +20,15 @@
 
 namespace postseal::config {
 
-/// Which programs use an option (a bit mask).
-enum Program : unsigned { kFilter = 1, kPolicyd = 2, kTool = 4 };
+/// Which programs use an option (a bit mask); `postseal sign` and `postseal verify` count
+/// as programs of their own, so each --help lists only what it uses.
+enum Program : unsigned {
+  kFilter = 1,
+  kPolicyd = 2,
+  kSignTool = 4,
+  kVerifyTool = 8,
+  kTool = kSignTool | kVerifyTool,
+};
 
 enum class OptionType {
   kString,

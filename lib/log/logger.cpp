@@ -68,6 +68,16 @@ void Logger::not_signed(const std::string& queue_id, const std::string& author,
   line(qid_prefix(queue_id) + "not signed, from=<" + author + ">, reason=" + reason);
 }
 
+void Logger::dkim_verified(const std::string& queue_id, const dkim::SignatureResult* r) {
+  if (r == nullptr) {
+    line(qid_prefix(queue_id) + "dkim-verify, result=none");
+    return;
+  }
+  line(qid_prefix(queue_id) + "dkim-verify, d=" + r->domain + ", s=" + r->selector +
+       ", result=" + std::string(dkim::to_string(r->verdict)) +
+       (r->reason.empty() ? "" : ", reason=" + r->reason));
+}
+
 void Logger::reinjected(const std::string& queue_id, size_t recipients) {
   line(qid_prefix(queue_id) + "reinjected, nrcpt=" + std::to_string(recipients));
 }

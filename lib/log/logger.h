@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/key_store.h"
+#include "dkim/verifier.h"
 
 namespace postseal::log {
 
@@ -42,6 +43,9 @@ class Logger {
   /// "QID: not signed, from=<a@b>, reason=..."
   void not_signed(const std::string& queue_id, const std::string& author,
                   const std::string& reason);
+  /// "QID: dkim-verify, d=example.com, s=sel, result=fail, reason=..." for one checked
+  /// signature (d= and s= empty when unreadable), or "QID: dkim-verify, result=none".
+  void dkim_verified(const std::string& queue_id, const dkim::SignatureResult* result);
   /// "QID: reinjected, nrcpt=N"
   void reinjected(const std::string& queue_id, size_t recipients);
   /// "warning: QID: text"

@@ -1,0 +1,236 @@
+/// \file
+/// The message session: spool, parse, sign and verify in one pass, header rewrite.
+#include "session/session.h"
+
+#include "authres/authres.h"
+#include "mail/address.h"
+#include "util/ascii.h"
+#include "util/check.h"
+#include "util/errors.h"
+
+namespace postseal::session {
+namespace {
+
+bool is_loopback(std::string_view address) {
+  return address.starts_with("127.") || address == "::1";
+}
+
+}  // namespace
+
+std::optional<Mode> parse_mode(std::string_view word) {
+  std::string w = ascii_lower(word);
+  if (w == "sign") return Mode::kSign;
+  if (w == "verify") return Mode::kVerify;
+  if (w == "auto") return Mode::kAuto;
+  return std::nullopt;
+}
+
+Plan plan_for(const Setup& setup, const Client& client) {
+  Plan p;
+  if (setup.mode == Mode::kVerify) {
+    p.verify = true;
+    return p;
+  }
+  bool internal = !client.sasl_username.empty() || client.address.empty();
+  if (!internal) {
+    if (!setup.internal_hosts.empty())
+      internal = setup.internal_hosts.matches(client.address, client.hostname);
+    else
+      internal = setup.mode == Mode::kSign || is_loopback(client.address);
+  }
+  if (internal) {
+    p.sign = true;
+  } else if (setup.mode == Mode::kAuto) {
+    p.verify = true;
+  } else {
+    p.reason = "client " + client.address + " is not internal";
+  }
+  return p;
+}
+
+Session::Session(const Setup& setup, Plan plan, int64_t now)
+    : setup_(setup),
+      plan_(std::move(plan)),
+      now_(now),
+      spool_(setup.spool_memory, setup.spool_dir),
+      parser_(setup.limits) {
+  POSTSEAL_CHECK(!plan_.verify || setup_.resolver != nullptr);
+  if (plan_.sign) verdicts_.sign.kind = SignVerdict::Kind::kUnsignable;
+}
+
+Session::~Session() = default;
+
+void Session::fail(std::string code, std::string reason) {
+  disposition_ = Disposition::kTempFail;
+  status_code_ = std::move(code);
+  reason_ = std::move(reason);
+}
+
+void Session::feed(std::string_view data) {
+  POSTSEAL_CHECK(!finished_);
+  if (failed_) return;
+  try {
+    spool_.append(data);
+  } catch (const TempFailure& e) {
+    failed_ = true;
+    fail("4.3.0", e.what());
+    return;
+  }
+  if (!verdicts_.header_error.empty()) return;
+  if (parser_.headers_done()) {
+    if (signer_) signer_->feed_body(data);
+    if (verifier_) verifier_->feed_body(data);
+    return;
+  }
+  auto body = parser_.feed(data);
+  if (!body.ok()) {
+    verdicts_.header_error = body.message();
+    return;
+  }
+  if (parser_.headers_done()) {
+    start();
+    if (signer_) signer_->feed_body(*body);
+    if (verifier_) verifier_->feed_body(*body);
+  }
+}
+
+// The header block is complete: decide the author and start the signer and verifier,
+// so every body byte after this goes straight into their hashes and is not kept.
+void Session::start() {
+  const auto& fields = parser_.headers();
+  for (const auto& f : fields) body_offset_ += f.raw.size();
+  body_offset_ += parser_.separator().size();
+  removed_.assign(fields.size(), false);
+
+  std::string author_error;
+  size_t froms = mail::count_fields(fields, "From");
+  if (froms != 1) {
+    author_error = froms == 0 ? "no From header field" : "more than one From header field";
+  } else {
+    auto author = mail::single_author(mail::find_field(fields, "From")->value());
+    if (author.ok())
+      verdicts_.author = *author;
+    else
+      author_error = author.message();
+  }
+
+  if (plan_.verify) verifier_.emplace(fields, *setup_.resolver, now_, setup_.verify);
+
+  if (!plan_.sign) return;
+  SignVerdict& sv = verdicts_.sign;
+  if (!author_error.empty()) {
+    sv.reason = author_error;
+    return;
+  }
+  if (setup_.keys) sv.keys = setup_.keys(verdicts_.author);
+  if (sv.keys.empty()) {
+    sv.kind = SignVerdict::Kind::kNotOurs;
+    sv.reason = "no key for the author domain";
+    return;
+  }
+  std::vector<dkim::SignatureSpec> specs;
+  for (const auto& k : sv.keys) {
+    dkim::SignatureSpec s;
+    s.domain = k.domain;
+    s.selector = k.selector;
+    s.key = k.key;
+    s.header_canon = setup_.sign.header_canon;
+    s.body_canon = setup_.sign.body_canon;
+    s.identity = setup_.sign.identity;
+    s.expire_after = setup_.sign.expire_after;
+    s.body_length = setup_.sign.body_length;
+    if (Status st = dkim::validate_spec(s); !st.ok()) {
+      sv.reason = st.message();
+      sv.keys.clear();
+      return;
+    }
+    specs.push_back(std::move(s));
+  }
+  signer_.emplace(std::move(specs), setup_.sign.policy, now_);
+}
+
+void Session::finish() {
+  POSTSEAL_CHECK(!finished_);
+  finished_ = true;
+  if (failed_) return;
+  if (verdicts_.header_error.empty() && !parser_.headers_done()) {
+    if (Status st = parser_.finish(); !st.ok())
+      verdicts_.header_error = st.message();
+    else
+      start();
+  }
+  if (!verdicts_.header_error.empty()) {
+    // Nothing can be signed or checked in a header block we cannot read; the message
+    // goes on exactly as received, under our result when we were asked to verify.
+    if (plan_.sign) verdicts_.sign.reason = "malformed header: " + verdicts_.header_error;
+    if (plan_.verify) {
+      verdicts_.verified = true;
+      authres::AuthenticationResults ar;
+      ar.authserv_id = setup_.authserv_id;
+      ar.results.push_back(authres::ResultInfo{
+          "dkim", "permerror", "", "header not checked: " + verdicts_.header_error, {}});
+      added_ += authres::format_field(ar, mail::eol_bytes(parser_.line_ending()));
+    }
+  } else {
+    // RFC 8601 §5: an Authentication-Results field that claims our authserv-id and
+    // arrives with the message is forged; it goes before anything is signed.
+    if (plan_.verify)
+      for (size_t i : authres::fields_claiming(parser_.headers(), setup_.authserv_id)) {
+        removed_[i] = true;
+        ++verdicts_.forged_removed;
+      }
+    if (plan_.sign) finish_sign();
+    if (plan_.verify) finish_verify();
+  }
+  if (plan_.sign && disposition_ == Disposition::kAccept &&
+      verdicts_.sign.kind == SignVerdict::Kind::kUnsignable && setup_.tempfail_unsignable)
+    fail("4.7.0", "message not signed: " + verdicts_.sign.reason +
+                      " (sign-failure-action = tempfail)");
+}
+
+void Session::finish_sign() {
+  if (!signer_) return;
+  std::vector<mail::HeaderField> kept;
+  const auto& fields = parser_.headers();
+  for (size_t i = 0; i < fields.size(); ++i)
+    if (!removed_[i]) kept.push_back(fields[i]);
+  auto sigs = signer_->finish(kept, parser_.line_ending());
+  if (!sigs.ok()) {
+    // start() checked the author and the specs, so this is a key or OpenSSL failure:
+    // worth a retry, never a pass.
+    verdicts_.sign.reason = sigs.message();
+    verdicts_.sign.keys.clear();
+    fail("4.3.0", "signing failed: " + sigs.message());
+    return;
+  }
+  for (const auto& s : *sigs) added_ += s;
+  verdicts_.sign.kind = SignVerdict::Kind::kSigned;
+}
+
+// One Authentication-Results field: dkim= per signature (RFC 8601 §2.7.1), dkim=none
+// when there is none. DNS trouble is a temperror result, never a failed disposition.
+void Session::finish_verify() {
+  verdicts_.verified = true;
+  verdicts_.dkim = verifier_->finish();
+  authres::AuthenticationResults ar;
+  ar.authserv_id = setup_.authserv_id;
+  for (const auto& r : verdicts_.dkim) ar.results.push_back(authres::dkim_resinfo(r));
+  if (ar.results.empty()) ar.results.push_back(authres::ResultInfo{"dkim", "none", "", "", {}});
+  added_ += authres::format_field(ar, mail::eol_bytes(parser_.line_ending()));
+}
+
+void Session::write_to(const std::function<void(std::string_view)>& out) const {
+  POSTSEAL_CHECK(finished_ && disposition_ == Disposition::kAccept);
+  if (!added_.empty()) out(added_);
+  if (!verdicts_.header_error.empty() || !parser_.headers_done()) {
+    spool_.copy_out(0, out);
+    return;
+  }
+  const auto& fields = parser_.headers();
+  for (size_t i = 0; i < fields.size(); ++i)
+    if (!removed_[i]) out(fields[i].raw);
+  if (!parser_.separator().empty()) out(parser_.separator());
+  spool_.copy_out(body_offset_, out);
+}
+
+}  // namespace postseal::session

@@ -1,0 +1,180 @@
+/// \file
+/// The message session: one object that takes a message's bytes once (push-style,
+/// feed() ... finish(), like mail::MessageParser) and produces every verdict about it.
+/// It owns the spool (memory up to a threshold, then an unlinked file), the header
+/// parser, and, as the plan asks, a dkim::Signer and a dkim::Verifier fed from the same
+/// chunks, so the body is read once whatever runs on it. Afterwards it holds the
+/// verdicts, a disposition that each front end maps to its own answer (pipe: exit 0 or
+/// 75; SMTP: 250 or 451; the tool: its exit codes), and writes the message out with its
+/// header block rewritten: new fields on top (DKIM-Signature, Authentication-Results),
+/// Authentication-Results fields that claim our authserv-id removed (RFC 8601 §5), the
+/// body copied through untouched. One Session per message; not thread-safe. A Setup is
+/// shared read-only by any number of sessions.
+#ifndef POSTSEAL_SESSION_SESSION_H
+#define POSTSEAL_SESSION_SESSION_H
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/host_list.h"
+#include "config/key_store.h"
+#include "dkim/signer.h"
+#include "dkim/verifier.h"
+#include "dns/resolver.h"
+#include "mail/message_parser.h"
+#include "session/spool.h"
+
+namespace postseal::session {
+
+/// What the filter does with a message (the `mode` option), as OpenDKIM's Mode s, v, sv.
+enum class Mode {
+  kSign,    ///< sign (only mail from internal clients when internal-hosts is set)
+  kVerify,  ///< verify every message
+  kAuto,    ///< sign mail from internal clients and SASL users, verify the rest
+};
+
+/// "sign", "verify", "auto" (any case); nullopt otherwise.
+std::optional<Mode> parse_mode(std::string_view word);
+
+/// Who handed the message over (pipe(8)'s ${client_address} etc., or XFORWARD).
+struct Client {
+  std::string address;  ///< empty: a local submission (sendmail, no SMTP client)
+  std::string hostname;
+  std::string sasl_username;
+};
+
+/// How new signatures are made, apart from the keys.
+struct SignOptions {
+  dkim::Canon header_canon = dkim::Canon::kRelaxed;
+  dkim::Canon body_canon = dkim::Canon::kRelaxed;
+  dkim::HeaderPolicy policy = dkim::HeaderPolicy::defaults();
+  std::optional<std::string> identity;
+  std::optional<int64_t> expire_after;
+  bool body_length = false;
+};
+
+/// Chooses the signing keys for an author address (empty: not ours).
+using KeyChooser = std::function<std::vector<config::SigningKey>(const std::string& author)>;
+
+/// Everything that outlives one message: built once per configuration, read-only.
+struct Setup {
+  Mode mode = Mode::kSign;
+  KeyChooser keys;                  ///< unset: nothing is signed
+  config::HostList internal_hosts;  ///< see plan_for()
+  SignOptions sign;
+  bool tempfail_unsignable = false;   ///< sign-failure-action = tempfail
+  std::string authserv_id;            ///< ours, for Authentication-Results
+  dns::Resolver* resolver = nullptr;  ///< DKIM keys; must be set when anything is verified
+  dkim::VerifyOptions verify;
+  mail::ParseLimits limits;
+  size_t spool_memory = 256 * 1024;  ///< bytes kept in memory before the spool file
+  std::string spool_dir;             ///< $TMPDIR or /tmp when empty
+};
+
+/// What one session does.
+struct Plan {
+  bool sign = false;
+  bool verify = false;
+  std::string reason;  ///< why neither, for the log ("client 192.0.2.1 is not internal")
+};
+
+/// The plan for a message from `client`. A client is internal when it authenticated
+/// (SASL), submitted locally (no address), or matches internal-hosts; with internal-hosts
+/// empty, mode sign treats every client as internal (today's signing filter) and mode
+/// auto only loopback clients. sign: internal clients' mail is signed, other mail passed
+/// on untouched; verify: everything is verified; auto: internal signed, the rest verified.
+/// Never fails.
+Plan plan_for(const Setup& setup, const Client& client);
+
+/// What the front end does with the message.
+enum class Disposition {
+  kAccept,    ///< pass it on as write_to() gives it (pipe exit 0, SMTP 250)
+  kTempFail,  ///< keep it and retry later (pipe exit 75, SMTP 451 4.x.x)
+};
+
+/// What happened to signing.
+struct SignVerdict {
+  enum class Kind {
+    kNotAsked,    ///< the plan did not sign
+    kSigned,      ///< signatures made (keys)
+    kNotOurs,     ///< no key for the author: passed on unsigned
+    kUnsignable,  ///< no From, several From, a malformed header, an unusable key spec
+  };
+  Kind kind = Kind::kNotAsked;
+  std::string reason;  ///< why not signed
+  std::vector<config::SigningKey> keys;
+};
+
+/// This message's verdicts.
+struct Verdicts {
+  std::string author;  ///< the From address, when there was exactly one
+  SignVerdict sign;
+  bool verified = false;                  ///< DKIM was checked (dkim holds the results)
+  std::vector<dkim::SignatureResult> dkim;  ///< one per DKIM-Signature, top down
+  size_t forged_removed = 0;  ///< Authentication-Results fields with our id removed
+  std::string header_error;   ///< why the header block could not be read (then unchanged)
+};
+
+class Session {
+ public:
+  /// `setup` must outlive the session; `now` is seconds since the epoch (t=, x=).
+  Session(const Setup& setup, Plan plan, int64_t now);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// Takes the next bytes of the message, in any chunks. Never throws: a spool error
+  /// makes the disposition kTempFail and the rest of the input is ignored.
+  void feed(std::string_view data);
+
+  /// Ends the message: signs, looks up keys and verifies. Never throws. Call once.
+  void finish();
+
+  const Plan& plan() const { return plan_; }
+  const Verdicts& verdicts() const { return verdicts_; }
+  Disposition disposition() const { return disposition_; }
+  /// Why kTempFail (for the 4.x.x text and the log); empty for kAccept.
+  const std::string& disposition_reason() const { return reason_; }
+  /// The RFC 3463 code that goes with a kTempFail: 4.3.0 for our own trouble, 4.7.0
+  /// for a message that must be signed and cannot be.
+  const std::string& status_code() const { return status_code_; }
+
+  /// The fields put on top of the message, each with the message's line ending.
+  const std::string& added_fields() const { return added_; }
+
+  /// Writes the message as it goes on: added_fields(), the received header fields
+  /// less the removed ones, the empty line, the body exactly as received. Only after
+  /// finish() with kAccept. Throws TempFailure when the spool cannot be read.
+  void write_to(const std::function<void(std::string_view)>& out) const;
+
+ private:
+  void start();
+  void fail(std::string code, std::string reason);
+  void finish_sign();
+  void finish_verify();
+
+  const Setup& setup_;
+  Plan plan_;
+  int64_t now_;
+  Spool spool_;
+  mail::MessageParser parser_;
+  std::optional<dkim::Signer> signer_;
+  std::optional<dkim::Verifier> verifier_;
+  Verdicts verdicts_;
+  Disposition disposition_ = Disposition::kAccept;
+  std::string reason_;
+  std::string status_code_;
+  std::string added_;
+  std::vector<bool> removed_;  // per received header field
+  uint64_t body_offset_ = 0;   // where the body starts in the spool
+  bool failed_ = false;        // spool trouble: input ignored
+  bool finished_ = false;
+};
+
+}  // namespace postseal::session
+
+#endif  // POSTSEAL_SESSION_SESSION_H

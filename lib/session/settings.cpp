@@ -1,0 +1,72 @@
+/// \file
+/// Setup from Settings.
+#include "session/settings.h"
+
+#include <unistd.h>
+
+#include "config/host_list.h"
+#include "dkim/canon.h"
+#include "util/errors.h"
+
+namespace postseal::session {
+
+SignOptions sign_options(const config::Settings& s) {
+  SignOptions o;
+  auto canon = dkim::parse_canon_pair(s.str("canonicalization"));
+  if (!canon) throw ConfigError("canonicalization: expected simple or relaxed");
+  o.header_canon = canon->first;
+  o.body_canon = canon->second;
+  if (!s.list("sign-headers").empty()) o.policy.sign = s.list("sign-headers");
+  o.policy.oversign = s.list("oversign-headers");
+  o.policy.omit = s.list("omit-headers");
+  if (s.uint("signature-expiry") > 0)
+    o.expire_after = static_cast<int64_t>(s.uint("signature-expiry"));
+  o.body_length = s.flag("body-length");
+  return o;
+}
+
+config::KeyStore key_store(const config::Settings& s) {
+  if (!s.str("key-table").empty() || !s.str("signing-table").empty()) {
+    if (s.str("key-table").empty() || s.str("signing-table").empty())
+      throw ConfigError("key-table and signing-table go together");
+    config::KeyStoreOptions o;
+    o.key_table = s.str("key-table");
+    o.signing_table = s.str("signing-table");
+    o.require_safe_keys = s.flag("require-safe-keys");
+    o.multiple_signatures = s.flag("multiple-signatures");
+    o.sub_domains = s.flag("sub-domains");
+    return config::KeyStore::load(o);
+  }
+  if (!s.str("domain").empty() || !s.str("key-file").empty()) {
+    if (s.str("domain").empty() || s.str("selector").empty() || s.str("key-file").empty())
+      throw ConfigError("domain, selector and key-file go together");
+    return config::KeyStore::single(s.str("domain"), s.str("selector"), s.str("key-file"),
+                                    s.flag("require-safe-keys"), s.flag("sub-domains"));
+  }
+  return config::KeyStore();
+}
+
+std::string authserv_id(const config::Settings& s) {
+  if (!s.str("authserv-id").empty()) return s.str("authserv-id");
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+Setup filter_setup(const config::Settings& s, const config::KeyStore& keys) {
+  Setup setup;
+  auto mode = parse_mode(s.str("mode"));
+  if (!mode) throw ConfigError("mode: expected sign, verify or auto");
+  setup.mode = *mode;
+  setup.keys = [&keys](const std::string& author) { return keys.keys_for(author); };
+  auto hosts = config::HostList::from_value(s.str("internal-hosts"));
+  if (!hosts.ok()) throw ConfigError("internal-hosts: " + hosts.message());
+  setup.internal_hosts = *hosts;
+  setup.sign = sign_options(s);
+  setup.tempfail_unsignable = s.str("sign-failure-action") == "tempfail";
+  setup.authserv_id = authserv_id(s);
+  setup.verify.max_signatures = s.uint("max-signatures");
+  return setup;
+}
+
+}  // namespace postseal::session

@@ -1,0 +1,381 @@
+/// \file
+/// The message session: plans per client, signing only, verifying only, both on one
+/// message, the header rewrite (RFC 8601 §5: our authserv-id removed, others kept), the
+/// spool spilling to a file, and each disposition. DNS is the in-memory StaticResolver.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <memory>
+#include <string>
+
+#include "config/host_list.h"
+#include "dkim/key.h"
+#include "dns/static_resolver.h"
+#include "session/session.h"
+#include "session/spool.h"
+
+using namespace postseal;
+using session::Disposition;
+using session::Mode;
+using session::Plan;
+using session::Session;
+using session::Setup;
+using session::SignVerdict;
+
+namespace {
+
+constexpr int64_t kNow = 1700000000;
+const char kAuthservId[] = "mx.example.org";
+
+const char kMessage[] =
+    "From: Joe <joe@example.com>\n"
+    "To: Suzie <suzie@example.org>\n"
+    "Subject: dinner\n"
+    "\n"
+    "Hi.\n\nWe lost the game.  Are you hungry yet?\n";
+
+std::shared_ptr<const dkim::PrivateKey> seed_key() {
+  auto k = dkim::PrivateKey::parse("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=");
+  CPPUNIT_ASSERT(k.ok());
+  return std::make_shared<const dkim::PrivateKey>(*k);
+}
+
+// A Setup that signs example.com mail with `key` as s=sel and verifies through `dns`.
+Setup make_setup(dns::StaticResolver& dns, std::shared_ptr<const dkim::PrivateKey> key) {
+  Setup s;
+  s.keys = [key](const std::string& author) {
+    std::vector<config::SigningKey> out;
+    if (author.ends_with("@example.com")) out.push_back(config::SigningKey{"example.com", "sel", key});
+    return out;
+  };
+  s.authserv_id = kAuthservId;
+  s.resolver = &dns;
+  return s;
+}
+
+struct Run {
+  Disposition disposition;
+  std::string code;
+  session::Verdicts verdicts;
+  std::string output;
+};
+
+// Feeds `msg` in chunks of `chunk` bytes (so boundaries fall everywhere).
+Run run(const Setup& setup, Plan plan, std::string_view msg, size_t chunk = 7) {
+  Session s(setup, std::move(plan), kNow);
+  for (size_t i = 0; i < msg.size(); i += chunk) s.feed(msg.substr(i, chunk));
+  s.finish();
+  Run r{s.disposition(), s.status_code(), s.verdicts(), ""};
+  if (r.disposition == Disposition::kAccept)
+    s.write_to([&](std::string_view d) { r.output.append(d); });
+  return r;
+}
+
+std::string body_of(const std::string& msg) {
+  auto p = msg.find("\n\n");
+  CPPUNIT_ASSERT(p != std::string::npos);
+  return msg.substr(p + 2);
+}
+
+const Plan kSign{true, false, ""};
+const Plan kVerify{false, true, ""};
+
+}  // namespace
+
+class SessionTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(SessionTest);
+  CPPUNIT_TEST(plans);
+  CPPUNIT_TEST(sign_only);
+  CPPUNIT_TEST(verify_only_signed_message);
+  CPPUNIT_TEST(verify_only_unsigned_message_is_dkim_none);
+  CPPUNIT_TEST(forged_authres_removed_others_kept);
+  CPPUNIT_TEST(sign_and_verify_on_one_message);
+  CPPUNIT_TEST(tampered_body_fails);
+  CPPUNIT_TEST(dns_trouble_is_temperror_and_accepted);
+  CPPUNIT_TEST(spool_keeps_bytes_in_memory_then_in_a_file);
+  CPPUNIT_TEST(spool_spills_to_a_file);
+  CPPUNIT_TEST(crlf_message_keeps_crlf);
+  CPPUNIT_TEST(unsignable_passes_or_tempfails);
+  CPPUNIT_TEST(not_ours_passes_unsigned);
+  CPPUNIT_TEST(spool_error_tempfails);
+  CPPUNIT_TEST(malformed_header_verified_as_permerror_unchanged);
+  CPPUNIT_TEST(neither_passes_untouched);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void plans() {
+    Setup s;
+    session::Client local{"", "", ""};
+    session::Client loop{"127.0.0.1", "localhost", ""};
+    session::Client outside{"192.0.2.10", "mail.example.net", ""};
+    session::Client sasl{"192.0.2.10", "mail.example.net", "joe"};
+    s.mode = Mode::kSign;  // internal-hosts empty: every client is ours (a signing filter)
+    CPPUNIT_ASSERT(session::plan_for(s, outside).sign);
+    CPPUNIT_ASSERT(!session::plan_for(s, outside).verify);
+    s.mode = Mode::kAuto;  // internal-hosts empty: loopback, local and SASL are ours
+    CPPUNIT_ASSERT(session::plan_for(s, local).sign);
+    CPPUNIT_ASSERT(session::plan_for(s, loop).sign);
+    CPPUNIT_ASSERT(session::plan_for(s, sasl).sign);
+    Plan p = session::plan_for(s, outside);
+    CPPUNIT_ASSERT(!p.sign && p.verify);
+    s.mode = Mode::kVerify;
+    p = session::plan_for(s, sasl);
+    CPPUNIT_ASSERT(!p.sign && p.verify);
+    s.mode = Mode::kSign;
+    auto hosts = config::HostList::from_value("10.0.0.0/8");
+    CPPUNIT_ASSERT(hosts.ok());
+    s.internal_hosts = *hosts;
+    p = session::plan_for(s, outside);
+    CPPUNIT_ASSERT(!p.sign && !p.verify);
+    CPPUNIT_ASSERT_EQUAL(std::string("client 192.0.2.10 is not internal"), p.reason);
+    CPPUNIT_ASSERT(session::plan_for(s, session::Client{"10.1.2.3", "", ""}).sign);
+    CPPUNIT_ASSERT(session::plan_for(s, sasl).sign);
+    s.mode = Mode::kAuto;
+    CPPUNIT_ASSERT(!session::plan_for(s, loop).sign);  // listed hosts replace loopback
+    CPPUNIT_ASSERT(session::plan_for(s, loop).verify);
+    CPPUNIT_ASSERT(session::parse_mode("AUTO") == Mode::kAuto);
+    CPPUNIT_ASSERT(!session::parse_mode("sv"));
+  }
+
+  void sign_only() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    Run r = run(make_setup(dns, key), kSign, kMessage);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(r.verdicts.sign.kind == SignVerdict::Kind::kSigned);
+    CPPUNIT_ASSERT_EQUAL(std::string("joe@example.com"), r.verdicts.author);
+    CPPUNIT_ASSERT(!r.verdicts.verified);
+    CPPUNIT_ASSERT(r.output.starts_with("DKIM-Signature: v=1; a=ed25519-sha256;"));
+    CPPUNIT_ASSERT(r.output.find("Authentication-Results") == std::string::npos);
+    // The received message follows the new field byte for byte.
+    CPPUNIT_ASSERT(r.output.ends_with(kMessage));
+  }
+
+  void verify_only_signed_message() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    dns.add_txt("sel._domainkey.example.com", key->public_record());
+    Setup setup = make_setup(dns, key);
+    Run signed_ = run(setup, kSign, kMessage);
+    Run r = run(setup, kVerify, signed_.output, 13);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(r.verdicts.verified);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), r.verdicts.dkim.size());
+    CPPUNIT_ASSERT(r.verdicts.dkim[0].verdict == dkim::Verdict::kPass);
+    // One A-R with our authserv-id on top, header.d/s/b (RFC 8601 §2.7.1, RFC 6008).
+    CPPUNIT_ASSERT(r.output.starts_with("Authentication-Results: mx.example.org;"));
+    auto end = r.output.find("\nDKIM-Signature:");
+    CPPUNIT_ASSERT(end != std::string::npos);
+    std::string ar = r.output.substr(0, end);
+    CPPUNIT_ASSERT(ar.find("dkim=pass") != std::string::npos);
+    CPPUNIT_ASSERT(ar.find("header.d=example.com") != std::string::npos);
+    CPPUNIT_ASSERT(ar.find("header.s=sel") != std::string::npos);
+    CPPUNIT_ASSERT(ar.find("header.b=") != std::string::npos);
+    CPPUNIT_ASSERT(r.output.ends_with(signed_.output));
+    CPPUNIT_ASSERT(r.verdicts.sign.kind == SignVerdict::Kind::kNotAsked);
+  }
+
+  void verify_only_unsigned_message_is_dkim_none() {
+    dns::StaticResolver dns;
+    Run r = run(make_setup(dns, seed_key()), kVerify, kMessage);
+    CPPUNIT_ASSERT(r.verdicts.dkim.empty());
+    CPPUNIT_ASSERT_EQUAL("Authentication-Results: mx.example.org; dkim=none\n" + std::string(kMessage),
+                         r.output);
+  }
+
+  void forged_authres_removed_others_kept() {
+    dns::StaticResolver dns;
+    const std::string forged =
+        "Authentication-Results: MX.Example.Org;\n dkim=pass header.d=bank.example\n";
+    const std::string other = "Authentication-Results: relay.example.net; spf=pass\n";
+    const std::string spf = "Received-SPF: pass (mx.example.org: 192.0.2.1 is allowed)\n";
+    std::string msg = spf + forged + other + kMessage;
+    Run r = run(make_setup(dns, seed_key()), kVerify, msg);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), r.verdicts.forged_removed);
+    CPPUNIT_ASSERT(r.output.find("bank.example") == std::string::npos);
+    CPPUNIT_ASSERT_EQUAL("Authentication-Results: mx.example.org; dkim=none\n" + spf + other +
+                             std::string(kMessage),
+                         r.output);
+    // Signing alone does not judge earlier results: nothing is removed.
+    Run s = run(make_setup(dns, seed_key()), kSign, msg);
+    CPPUNIT_ASSERT_EQUAL(size_t(0), s.verdicts.forged_removed);
+    CPPUNIT_ASSERT(s.output.ends_with(msg));
+  }
+
+  void sign_and_verify_on_one_message() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    dns.add_txt("sel._domainkey.example.com", key->public_record());
+    Setup setup = make_setup(dns, key);
+    Run first = run(setup, kSign, kMessage);
+    const std::string forged = "Authentication-Results: mx.example.org; dkim=pass\n";
+    Run both = run(setup, Plan{true, true, ""}, forged + first.output);
+    CPPUNIT_ASSERT(both.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(both.verdicts.sign.kind == SignVerdict::Kind::kSigned);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), both.verdicts.dkim.size());
+    CPPUNIT_ASSERT(both.verdicts.dkim[0].verdict == dkim::Verdict::kPass);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), both.verdicts.forged_removed);
+    // New signature on top, then our A-R, then the message without the forged field.
+    CPPUNIT_ASSERT(both.output.starts_with("DKIM-Signature:"));
+    CPPUNIT_ASSERT(both.output.ends_with(first.output));
+    CPPUNIT_ASSERT(both.output.find(forged) == std::string::npos);
+    // Both signatures of the result verify.
+    Run check = run(setup, kVerify, both.output);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), check.verdicts.dkim.size());
+    for (const auto& d : check.verdicts.dkim) CPPUNIT_ASSERT(d.verdict == dkim::Verdict::kPass);
+  }
+
+  void tampered_body_fails() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    dns.add_txt("sel._domainkey.example.com", key->public_record());
+    Setup setup = make_setup(dns, key);
+    std::string out = run(setup, kSign, kMessage).output;
+    out.replace(out.find("lost"), 4, "won!");
+    Run r = run(setup, kVerify, out);
+    CPPUNIT_ASSERT(r.verdicts.dkim.at(0).verdict == dkim::Verdict::kFail);
+    CPPUNIT_ASSERT(r.output.find("dkim=fail") != std::string::npos);
+    CPPUNIT_ASSERT(r.output.find("header.d=example.com") != std::string::npos);
+  }
+
+  void dns_trouble_is_temperror_and_accepted() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    Setup setup = make_setup(dns, key);
+    std::string out = run(setup, kSign, kMessage).output;
+    dns.fail("sel._domainkey.example.com", dns::Status::kTempError);
+    Run r = run(setup, kVerify, out);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(r.verdicts.dkim.at(0).verdict == dkim::Verdict::kTempError);
+    CPPUNIT_ASSERT(r.output.find("dkim=temperror") != std::string::npos);
+    CPPUNIT_ASSERT(r.output.ends_with(out));
+  }
+
+  void spool_keeps_bytes_in_memory_then_in_a_file() {
+    session::Spool spool(16);
+    spool.append("0123456789");
+    CPPUNIT_ASSERT(!spool.spilled());
+    spool.append("abcdefghij");
+    CPPUNIT_ASSERT(spool.spilled());
+    std::string big(200000, 'x');
+    spool.append(big);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(200020), spool.size());
+    std::string all, tail;
+    size_t chunks = 0;
+    spool.copy_out(0, [&](std::string_view d) {
+      all.append(d);
+      ++chunks;
+    });
+    CPPUNIT_ASSERT_EQUAL("0123456789abcdefghij" + big, all);
+    CPPUNIT_ASSERT(chunks >= 4);  // 64 KiB at a time, never the whole file at once
+    spool.copy_out(15, [&](std::string_view d) { tail.append(d); });
+    CPPUNIT_ASSERT_EQUAL("fghij" + big, tail);
+  }
+
+  void spool_spills_to_a_file() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    dns.add_txt("sel._domainkey.example.com", key->public_record());
+    Setup setup = make_setup(dns, key);
+    setup.spool_memory = 1000;
+    std::string msg = kMessage;
+    for (int i = 0; i < 20000; ++i) msg += "line " + std::to_string(i) + " of a long body  \n";
+    {
+      Session s(setup, kSign, kNow);
+      s.feed(msg.substr(0, 500));
+      s.feed(msg.substr(500));
+      s.finish();
+      std::string out;
+      s.write_to([&](std::string_view d) { out.append(d); });
+      CPPUNIT_ASSERT(out.ends_with(msg));
+      CPPUNIT_ASSERT(s.verdicts().sign.kind == SignVerdict::Kind::kSigned);
+    }
+    Run signed_ = run(setup, kSign, msg, 4093);
+    CPPUNIT_ASSERT(signed_.output.ends_with(msg));
+    CPPUNIT_ASSERT_EQUAL(body_of(msg), body_of(signed_.output));
+    Run r = run(setup, kVerify, signed_.output, 65536);
+    CPPUNIT_ASSERT(r.verdicts.dkim.at(0).verdict == dkim::Verdict::kPass);
+    CPPUNIT_ASSERT(r.output.ends_with(signed_.output));
+  }
+
+  void crlf_message_keeps_crlf() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    dns.add_txt("sel._domainkey.example.com", key->public_record());
+    Setup setup = make_setup(dns, key);
+    std::string crlf;
+    for (char c : std::string(kMessage)) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    Run s = run(setup, kSign, crlf);
+    CPPUNIT_ASSERT(s.output.ends_with(crlf));
+    Run r = run(setup, kVerify, s.output);
+    CPPUNIT_ASSERT(r.output.starts_with("Authentication-Results: mx.example.org;"));
+    std::string added = r.output.substr(0, r.output.size() - s.output.size());
+    CPPUNIT_ASSERT(added.ends_with("\r\n"));
+    CPPUNIT_ASSERT(r.verdicts.dkim.at(0).verdict == dkim::Verdict::kPass);
+  }
+
+  void unsignable_passes_or_tempfails() {
+    dns::StaticResolver dns;
+    Setup setup = make_setup(dns, seed_key());
+    const std::string no_from = "To: a@example.org\nSubject: x\n\nbody\n";
+    Run r = run(setup, kSign, no_from);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(r.verdicts.sign.kind == SignVerdict::Kind::kUnsignable);
+    CPPUNIT_ASSERT_EQUAL(std::string("no From header field"), r.verdicts.sign.reason);
+    CPPUNIT_ASSERT_EQUAL(no_from, r.output);
+    setup.tempfail_unsignable = true;  // sign-failure-action = tempfail
+    r = run(setup, kSign, no_from);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kTempFail);
+    CPPUNIT_ASSERT_EQUAL(std::string("4.7.0"), r.code);
+    r = run(setup, kSign, "From: a@example.com\nFrom: b@example.com\n\nx\n");
+    CPPUNIT_ASSERT(r.disposition == Disposition::kTempFail);
+    CPPUNIT_ASSERT_EQUAL(std::string("more than one From header field"), r.verdicts.sign.reason);
+  }
+
+  void not_ours_passes_unsigned() {
+    dns::StaticResolver dns;
+    Setup setup = make_setup(dns, seed_key());
+    setup.tempfail_unsignable = true;  // applies to mail we should sign, not to others'
+    const std::string msg = "From: x@example.net\n\nbody\n";
+    Run r = run(setup, kSign, msg);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(r.verdicts.sign.kind == SignVerdict::Kind::kNotOurs);
+    CPPUNIT_ASSERT_EQUAL(msg, r.output);
+  }
+
+  void spool_error_tempfails() {
+    dns::StaticResolver dns;
+    Setup setup = make_setup(dns, seed_key());
+    setup.spool_memory = 10;
+    setup.spool_dir = "/nonexistent/postseal-spool";
+    Session s(setup, kSign, kNow);
+    s.feed(kMessage);
+    s.feed("more");
+    s.finish();
+    CPPUNIT_ASSERT(s.disposition() == Disposition::kTempFail);
+    CPPUNIT_ASSERT_EQUAL(std::string("4.3.0"), s.status_code());
+    CPPUNIT_ASSERT(s.disposition_reason().find("/nonexistent/postseal-spool") != std::string::npos);
+  }
+
+  void malformed_header_verified_as_permerror_unchanged() {
+    dns::StaticResolver dns;
+    const std::string bad = "From: a@example.com\nthis is not a header field\n\nbody\n";
+    Run r = run(make_setup(dns, seed_key()), kVerify, bad);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(!r.verdicts.header_error.empty());
+    CPPUNIT_ASSERT(r.output.starts_with("Authentication-Results: mx.example.org; dkim=permerror"));
+    CPPUNIT_ASSERT(r.output.ends_with(bad));
+    Run s = run(make_setup(dns, seed_key()), kSign, bad);
+    CPPUNIT_ASSERT(s.verdicts.sign.kind == SignVerdict::Kind::kUnsignable);
+    CPPUNIT_ASSERT_EQUAL(bad, s.output);
+  }
+
+  void neither_passes_untouched() {
+    dns::StaticResolver dns;
+    const std::string msg = "Authentication-Results: mx.example.org; dkim=pass\n" + std::string(kMessage);
+    Run r = run(make_setup(dns, seed_key()), Plan{false, false, "client x is not internal"}, msg);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT_EQUAL(msg, r.output);
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SessionTest);
