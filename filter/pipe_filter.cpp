@@ -54,7 +54,7 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
   std::optional<config::Settings> settings;
   std::string config_file;
   try {
-    po::store(po::command_line_parser(split.options).options(desc).run(), vm);
+    po::store(po::command_line_parser(config::explicit_flags(split.options)).options(desc).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
       std::cout << "usage: postseal-filter [options] -f SENDER -- RECIPIENT...\n" << desc;

@@ -2,12 +2,15 @@
 /// Command line and input of the message-reading subcommands (message_args.h).
 #include "tools/message_args.h"
 
+#include "config/options.h"
+
 #include <cerrno>
 #include <cstring>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "config/options.h"
 #include "util/errors.h"
 
 namespace po = boost::program_options;
@@ -21,7 +24,11 @@ po::variables_map parse_message_args(const std::vector<std::string>& args,
   pos.add("input", 1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::store(po::command_line_parser(config::explicit_flags(args))
+                  .options(desc)
+                  .positional(pos)
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());

@@ -397,6 +397,16 @@ const OptionSpec* find_option(std::string_view name) {
   return nullptr;
 }
 
+std::vector<std::string> explicit_flags(std::vector<std::string> args) {
+  for (auto& a : args) {
+    if (a == "--") break;
+    if (!a.starts_with("--")) continue;
+    const Row* row = find_row(std::string_view(a).substr(2));
+    if (row != nullptr && row->spec.type == OptionType::kBool) a += "=yes";
+  }
+  return args;
+}
+
 void Settings::describe(po::options_description& desc, unsigned programs) {
   for (const auto& r : kRows) {
     const OptionSpec& s = r.spec;

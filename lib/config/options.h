@@ -57,6 +57,12 @@ std::vector<std::string> split_list(std::string_view value);
 /// yes/no, true/false, 1/0, on/off (any case). On failure returns an Error.
 Result<bool> parse_bool(std::string_view value);
 
+/// `args` with every bare boolean option ("--body-length") spelled "--body-length=yes",
+/// so that the word after it is never taken as its value (Boost reads the next word
+/// as an implicit value's argument: "--body-length FILE" would mean body-length=FILE).
+/// Never fails.
+std::vector<std::string> explicit_flags(std::vector<std::string> args);
+
 /// The configuration file to read: the one named by --config in `cmdline`, else the
 /// built-in default when that file exists (it is optional), else empty (none).
 std::string config_file_to_read(const boost::program_options::variables_map& cmdline);

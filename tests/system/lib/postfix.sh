@@ -10,6 +10,7 @@
 #   postfix_use_example simple-filter SUBST...   # postfix-examples/, verbatim
 #   postfix_start
 #   smtp_send FROM RCPT... < MESSAGE     # to the instance's smtpd on 127.0.0.1:25
+#                                        # (127.0.0.1:$SMTP_PORT when set)
 #   capture_wait N SECONDS               # until N messages have arrived
 #
 # Isolation. Reinjecting with sendmail(1) from a pipe(8) filter works only for the
@@ -407,17 +408,17 @@ for line in sys.stdin:
 }
 
 # smtp_send FROM RCPT... < MESSAGE: submit MESSAGE (LF or CRLF line ends; sent as
-# CRLF) over SMTP to 127.0.0.1:25. Prints
+# CRLF) over SMTP to 127.0.0.1:25 (or port $SMTP_PORT). Prints
 # the server's final reply; exit 0 on 250, 1 otherwise.
 smtp_send() {
   "$PYTHON" -c '
-import smtplib, sys
+import os, smtplib, sys
 sender, rcpts = sys.argv[1], sys.argv[2:]
 # smtplib does not convert bare LF in bytes; do it here (a bare LF before its own
 # final CRLF would otherwise end the message with an extra blank line).
 msg = sys.stdin.buffer.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 try:
-    s = smtplib.SMTP("127.0.0.1", 25, timeout=60)
+    s = smtplib.SMTP("127.0.0.1", int(os.environ.get("SMTP_PORT", "25")), timeout=60)
     s.ehlo("client.example.com")
     refused = s.sendmail(sender, rcpts, msg)
     code, text = s.noop()

@@ -68,6 +68,7 @@ class OptionsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHelpListsOnlyTheProgramsOptions);
   CPPUNIT_TEST(testDumpListsEveryOptionOfTheProgramsInTableOrder);
   CPPUNIT_TEST(testDumpOnlyChangedListsJustTheChanges);
+  CPPUNIT_TEST(testBareFlagsTakeNoWordAfterThem);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -315,6 +316,15 @@ class OptionsTest : public CppUnit::TestFixture {
   void testDumpOnlyChangedListsJustTheChanges() {
     Settings s = Settings::load(parse({"--selector=s2026", "--sub-domains=on"}), "", kFilter);
     CPPUNIT_ASSERT_EQUAL(std::string("selector = s2026\nsub-domains = yes\n"), s.dump(true));
+  }
+
+  // "--body-length FILE" must not read FILE as the flag's value; "--" ends options.
+  void testBareFlagsTakeNoWordAfterThem() {
+    auto out = explicit_flags({"--body-length", "msg.eml", "--selector", "s1", "--sub-domains=no",
+                               "--", "--body-length"});
+    std::vector<std::string> want{"--body-length=yes", "msg.eml", "--selector", "s1",
+                                  "--sub-domains=no", "--", "--body-length"};
+    CPPUNIT_ASSERT(want == out);
   }
 };
 
