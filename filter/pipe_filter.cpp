@@ -21,6 +21,7 @@
 #include "session/log.h"
 #include "session/session.h"
 #include "session/settings.h"
+#include "spf/spf.h"
 #include "util/clock.h"
 #include "util/errors.h"
 
@@ -48,6 +49,7 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
       "client-address", po::value<std::string>()->default_value(""), "${client_address}")(
       "sasl-username", po::value<std::string>()->default_value(""), "${sasl_username}")(
       "client-hostname", po::value<std::string>()->default_value(""), "${client_hostname}")(
+      "client-helo", po::value<std::string>()->default_value(""), "${client_helo}")(
       "verbose,v", "also log to stderr");
   config::Settings::describe(desc, config::kFilter);
   po::variables_map vm;
@@ -88,11 +90,15 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
     // libunbound is started only when a message is verified (or to check it): a signing
     // filter does not pay for it.
     std::unique_ptr<dns::UnboundResolver> resolver;
+    std::unique_ptr<spf::Checker> spf;
     auto make_resolver = [&] {
       auto r = dns::UnboundResolver::create(dns::unbound_options(*settings));
       if (!r.ok()) throw ConfigError(r.message());
       resolver = std::move(r.value());
       setup.resolver = resolver.get();
+      // SPF for DMARC when postseal-policyd left no Received-SPF of ours.
+      spf = std::make_unique<spf::Checker>(*resolver, setup.receiver);
+      setup.spf = spf.get();
     };
     if (vm.count("check-config")) {
       if (setup.mode != session::Mode::kSign) make_resolver();
@@ -104,7 +110,8 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
 
     session::Client client{vm["client-address"].as<std::string>(),
                            vm["client-hostname"].as<std::string>(),
-                           vm["sasl-username"].as<std::string>()};
+                           vm["sasl-username"].as<std::string>(),
+                           vm["client-helo"].as<std::string>(), vm["sender"].as<std::string>()};
     session::Plan plan = session::plan_for(setup, client);
     if (plan.verify) make_resolver();
     SystemClock clock;

@@ -5,8 +5,11 @@
 /// the Authentication-Results field the filter would add. The body is streamed, so
 /// memory stays flat for any message size. Exit 0 when a signature passes, 75
 /// (EX_TEMPFAIL) when none does and one met a temporary DNS error, 1 otherwise (no
-/// signatures included), 65 (EX_DATAERR) when the header block cannot be read.
+/// signatures included), 65 (EX_DATAERR) when the header block cannot be read. With
+/// dmarc = yes (the default) it evaluates DMARC too (RFC 9989) and prints a last line
+/// saying why; --client-ip, --helo and --mail-from let it compute SPF for that.
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,7 @@
 #include "io/fd_io.h"
 #include "session/session.h"
 #include "session/settings.h"
+#include "spf/spf.h"
 #include "tools/commands.h"
 #include "tools/message_args.h"
 #include "util/clock.h"
@@ -37,7 +41,12 @@ constexpr int kNoPass = 1;
 int run_verify(const std::vector<std::string>& args) {
   po::options_description desc("postseal verify options");
   desc.add_options()("help,h", "show this help")(
-      "timestamp", po::value<int64_t>(), "judge t= and x= as of this time, not now");
+      "timestamp", po::value<int64_t>(), "judge t= and x= as of this time, not now")(
+      "client-ip", po::value<std::string>(),
+      "the SMTP client's address: compute SPF for DMARC (with --helo, --mail-from)")(
+      "helo", po::value<std::string>()->default_value(""), "the client's HELO name")(
+      "mail-from", po::value<std::string>()->default_value(""),
+      "the envelope sender (empty: the null sender)");
   config::Settings::describe(desc, config::kVerifyTool);
   po::variables_map vm = parse_message_args(args, desc);
   if (vm.count("help")) {
@@ -54,12 +63,23 @@ int run_verify(const std::vector<std::string>& args) {
   setup.authserv_id = session::authserv_id(settings);
   setup.resolver = resolver->get();
   setup.verify.max_signatures = settings.uint("max-signatures");
+  setup.dmarc = settings.flag("dmarc");
+  setup.receiver = setup.authserv_id;
+  session::Plan plan{false, true, "", {}};
+  std::unique_ptr<spf::Checker> spf;
+  if (vm.count("client-ip")) {
+    plan.client.address = vm["client-ip"].as<std::string>();
+    plan.client.helo = vm["helo"].as<std::string>();
+    plan.client.sender = vm["mail-from"].as<std::string>();
+    spf = std::make_unique<spf::Checker>(**resolver, setup.authserv_id);
+    setup.spf = spf.get();
+  }
   SystemClock clock;
   int64_t now = vm.count("timestamp") ? vm["timestamp"].as<int64_t>() : clock.now();
 
   UniqueFd in_owned;
   int in = open_message_input(vm, in_owned);
-  session::Session message(setup, session::Plan{false, true, ""}, now);
+  session::Session message(setup, plan, now);
   io::read_all(in, "message", [&](std::string_view d) { message.feed(d); });
   message.finish();
   if (message.disposition() != session::Disposition::kAccept)
@@ -78,6 +98,21 @@ int run_verify(const std::vector<std::string>& args) {
     temperror = temperror || r.verdict == dkim::Verdict::kTempError;
   }
   std::cout << message.added_fields();
+  // Why DMARC said what it said (RFC 9989): where the record was found, the tag in
+  // force, the disposition after t=, and what aligned.
+  if (v.dmarc) {
+    const dmarc::Evaluation& e = *v.dmarc;
+    std::cout << "dmarc " << dmarc::to_string(e.result) << " from=" << e.author_domain;
+    if (e.record)
+      std::cout << " policy-domain=" << e.policy_domain << " org-domain=" << e.org_domain << " "
+                << e.policy_tag << "=" << dmarc::to_string(e.policy)
+                << (e.record->testing ? " t=y" : "")
+                << " disposition=" << dmarc::to_string(e.disposition);
+    if (v.spf) std::cout << " spf=" << v.spf->result << ":" << v.spf->domain;
+    std::cout << ": " << e.reason << "\n";
+  } else if (!v.dmarc_error.empty()) {
+    std::cout << "dmarc permerror: " << v.dmarc_error << "\n";
+  }
   if (pass) return 0;
   return temperror ? EX_TEMPFAIL : kNoPass;
 }

@@ -235,6 +235,10 @@ const Row kRows[] = {
       "DKIM signatures checked per message; later ones are reported as not checked",
       kFilter | kVerifyTool},
      check_range<1, 100>},
+    {{"dmarc", OptionType::kBool, "yes",
+      "evaluate DMARC (RFC 9989) for verified mail and add dmarc= to Authentication-Results",
+      kFilter | kVerifyTool},
+     check_bool},
     {{"listen", OptionType::kString, "unix:/run/postseal/policyd.sock",
       "where postseal-policyd listens: unix:PATH or inet:HOST:PORT", kPolicyd},
      check_listen},
@@ -288,7 +292,9 @@ const Row kRows[] = {
       kPolicyd},
      check_bool},
     {{"receiver", OptionType::kString, "",
-      "our name in Received-SPF (receiver=); empty means the host name", kPolicyd},
+      "our name in Received-SPF (receiver=); postseal-filter believes only fields with it; "
+      "empty means the host name",
+      kPolicyd | kFilter},
      check_string},
 };
 

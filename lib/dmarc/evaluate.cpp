@@ -190,20 +190,45 @@ Evaluation Evaluator::evaluate(const Input& in) {
     return e;
   };
 
-  // Policy discovery (§4.10.1): the Author Domain's own record, else the record of its
-  // Organizational Domain, else of its Public Suffix Domain, found by one walk.
-  Walk w = walk(in.author_domain);
-  if (w.temperror) return done(Result::kTempError, "DMARC record lookup failed: " + w.error);
-  if (w.found.empty())
-    return done(Result::kNone, "no DMARC record for " + in.author_domain + " or above it");
-  auto org = org_domain(in.author_domain);  // the same walk: answered from the cache
-  e.org_domain = org.value_or(in.author_domain);
+  // Policy discovery (§4.10.1): the Author Domain's own record; else, by a walk, the
+  // record of its Organizational Domain, else of its Public Suffix Domain.
+  Record own;
+  std::string error;
+  Walk w;
+  switch (lookup(in.author_domain, own, error)) {
+    case Lookup::kTempError:
+      return done(Result::kTempError, "DMARC record lookup failed: " + error);
+    case Lookup::kOne:
+      w.found.push_back(Walk::Found{in.author_domain, own});
+      break;
+    case Lookup::kNone:
+      w = walk(in.author_domain);  // the first answer comes from the cache
+      if (w.temperror) return done(Result::kTempError, "DMARC record lookup failed: " + w.error);
+      if (w.found.empty())
+        return done(Result::kNone, "no DMARC record for " + in.author_domain + " or above it");
+      break;
+  }
+  // The Organizational Domain of the Author Domain, found when first needed (a walk
+  // that may reach the top-level domain): not at all when every identifier is the
+  // Author Domain itself or alignment is strict.
+  bool org_known = false;
+  auto author_org = [&]() -> std::optional<std::string> {
+    if (!org_known) {
+      auto o = org_domain(in.author_domain);
+      if (!o) return std::nullopt;
+      e.org_domain = *o;
+      org_known = true;
+    }
+    return e.org_domain;
+  };
   const Walk::Found* use = nullptr;
   if (w.found.front().domain == in.author_domain) {
     use = &w.found.front();
   } else {
+    auto org = author_org();  // the same walk: answered from the cache
+    if (!org) return done(Result::kTempError, "DMARC record lookup failed");
     for (const auto& f : w.found)
-      if (f.domain == e.org_domain) use = &f;
+      if (f.domain == *org) use = &f;
     if (use == nullptr)
       for (const auto& f : w.found)
         if (f.record.psd == Psd::kYes) use = &f;
@@ -250,15 +275,20 @@ Evaluation Evaluator::evaluate(const Input& in) {
     if (d.ends_with('.')) d.pop_back();
     if (d == in.author_domain) return true;
     if (mode == Alignment::kStrict) return false;
+    auto mine = author_org();
+    if (!mine) {
+      temperror = true;
+      return false;
+    }
     // A name's Organizational Domain is the name or one above it, so a name outside
-    // the Author Domain's Organizational Domain cannot share it: no queries needed.
-    if (d != e.org_domain && !is_subdomain(d, e.org_domain)) return false;
+    // the Author Domain's Organizational Domain cannot share it: no more queries.
+    if (d != *mine && !is_subdomain(d, *mine)) return false;
     auto o = org_domain(d);
     if (!o) {
       temperror = true;
       return false;
     }
-    return *o == e.org_domain;
+    return *o == *mine;
   };
   for (const auto& d : in.dkim)
     if (d.pass && aligned(d.domain, rec.adkim)) {

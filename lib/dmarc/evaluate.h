@@ -41,7 +41,7 @@ struct Evaluation {
   Result result = Result::kNone;
   std::string author_domain;  ///< header.from
   std::string policy_domain;  ///< where the record in force was found
-  std::string org_domain;     ///< the Author Domain's Organizational Domain
+  std::string org_domain;     ///< the Author Domain's Organizational Domain, when needed
   std::optional<Record> record;
   std::string policy_tag;  ///< "p", "sp" or "np": the tag in force
   Policy policy = Policy::kNone;       ///< its value (p=none for an invalid one with rua)

@@ -78,6 +78,17 @@ void Logger::dkim_verified(const std::string& queue_id, const dkim::SignatureRes
        (r->reason.empty() ? "" : ", reason=" + r->reason));
 }
 
+void Logger::dmarc_evaluated(const std::string& queue_id, const dmarc::Evaluation& e) {
+  std::string text = qid_prefix(queue_id) + "dmarc, from=" + e.author_domain +
+                     ", result=" + std::string(dmarc::to_string(e.result));
+  if (e.record)
+    text += ", policy-domain=" + e.policy_domain + ", " + e.policy_tag + "=" +
+            std::string(dmarc::to_string(e.policy)) +
+            ", disposition=" + std::string(dmarc::to_string(e.disposition));
+  if (!e.aligned.empty()) text += ", aligned=" + e.aligned;
+  line(text + ", reason=" + e.reason);
+}
+
 void Logger::reinjected(const std::string& queue_id, size_t recipients) {
   line(qid_prefix(queue_id) + "reinjected, nrcpt=" + std::to_string(recipients));
 }

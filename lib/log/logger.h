@@ -13,6 +13,7 @@
 
 #include "config/key_store.h"
 #include "dkim/verifier.h"
+#include "dmarc/evaluate.h"
 
 namespace postseal::log {
 
@@ -46,6 +47,9 @@ class Logger {
   /// "QID: dkim-verify, d=example.com, s=sel, result=fail, reason=..." for one checked
   /// signature (d= and s= empty when unreadable), or "QID: dkim-verify, result=none".
   void dkim_verified(const std::string& queue_id, const dkim::SignatureResult* result);
+  /// "QID: dmarc, from=example.com, result=fail, policy-domain=example.com, p=reject,
+  /// disposition=quarantine, reason=..." for one evaluation.
+  void dmarc_evaluated(const std::string& queue_id, const dmarc::Evaluation& e);
   /// "QID: reinjected, nrcpt=N"
   void reinjected(const std::string& queue_id, size_t recipients);
   /// "warning: QID: text"

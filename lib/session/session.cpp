@@ -4,6 +4,7 @@
 
 #include "authres/authres.h"
 #include "mail/address.h"
+#include "spf/spf.h"
 #include "util/ascii.h"
 #include "util/check.h"
 #include "util/errors.h"
@@ -27,6 +28,7 @@ std::optional<Mode> parse_mode(std::string_view word) {
 
 Plan plan_for(const Setup& setup, const Client& client) {
   Plan p;
+  p.client = client;
   if (setup.mode == Mode::kVerify) {
     p.verify = true;
     return p;
@@ -173,12 +175,17 @@ void Session::finish() {
     }
   } else {
     // RFC 8601 §5: an Authentication-Results field that claims our authserv-id and
-    // arrives with the message is forged; it goes before anything is signed.
-    if (plan_.verify)
-      for (size_t i : authres::fields_claiming(parser_.headers(), setup_.authserv_id)) {
-        removed_[i] = true;
-        ++verdicts_.forged_removed;
-      }
+    // arrives with the message is forged; it goes before anything is signed. Fields
+    // above the first Received field were added by our own MTA (postseal-policyd's,
+    // through smtpd's PREPEND) and stay.
+    if (plan_.verify) {
+      size_t ours = first_received(parser_.headers());
+      for (size_t i : authres::fields_claiming(parser_.headers(), setup_.authserv_id))
+        if (i >= ours) {
+          removed_[i] = true;
+          ++verdicts_.forged_removed;
+        }
+    }
     if (plan_.sign) finish_sign();
     if (plan_.verify) finish_verify();
   }
@@ -216,7 +223,66 @@ void Session::finish_verify() {
   ar.authserv_id = setup_.authserv_id;
   for (const auto& r : verdicts_.dkim) ar.results.push_back(authres::dkim_resinfo(r));
   if (ar.results.empty()) ar.results.push_back(authres::ResultInfo{"dkim", "none", "", "", {}});
+  if (setup_.dmarc) evaluate_dmarc(ar);
   added_ += authres::format_field(ar, mail::eol_bytes(parser_.line_ending()));
+}
+
+// DMARC (RFC 9989 §5.3): the Author Domain, the SPF result our policy daemon recorded
+// (or one computed here), every DKIM result, then the evaluation; the result goes into
+// the same Authentication-Results field with header.from and policy.dmarc (§11.1).
+void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
+  const auto& fields = parser_.headers();
+  size_t froms = mail::count_fields(fields, "From");
+  if (verdicts_.author.empty()) {
+    // §5.3.1: no single Author Domain, no DMARC validation.
+    verdicts_.dmarc_error = froms == 0 ? "no From header field"
+                            : froms > 1 ? "more than one From header field"
+                                        : "no single author address in From";
+    ar.results.push_back(authres::ResultInfo{"dmarc", "permerror", "", verdicts_.dmarc_error, {}});
+    return;
+  }
+  auto domain = dmarc::author_domain(verdicts_.author);
+  if (!domain) {
+    verdicts_.dmarc_error = "the From domain is not a valid domain name";
+    ar.results.push_back(authres::ResultInfo{"dmarc", "permerror", "", verdicts_.dmarc_error, {}});
+    return;
+  }
+  verdicts_.spf = trusted_spf(fields, first_received(fields), setup_.receiver, setup_.authserv_id);
+  const Client& c = plan_.client;
+  if (!verdicts_.spf && setup_.spf != nullptr && !c.address.empty()) {
+    spf::Envelope env{c.address, c.helo, c.sender};
+    // RFC 9989 §4.4.2: the MAIL FROM domain, or the HELO name for the null sender.
+    spf::Verdict v = c.sender.empty() ? setup_.spf->check_helo(env) : setup_.spf->check_mail_from(env);
+    verdicts_.spf = SpfResult{std::string(spf::to_string(v.result)), v.domain, "computed"};
+    verdicts_.spf_computed = true;
+    authres::ResultInfo ri{"spf", std::string(spf::to_string(v.result)), "", "", {}};
+    if (c.sender.empty())
+      ri.properties.push_back(authres::Property{"smtp", "helo", c.helo});
+    else
+      ri.properties.push_back(authres::Property{"smtp", "mailfrom", c.sender});
+    ar.results.push_back(std::move(ri));
+  }
+  dmarc::Input in;
+  in.author_domain = *domain;
+  if (verdicts_.spf) {
+    in.spf_result = verdicts_.spf->result;
+    in.spf_domain = verdicts_.spf->domain;
+  }
+  for (const auto& r : verdicts_.dkim)
+    in.dkim.push_back(dmarc::Input::Dkim{r.domain, r.selector, r.verdict == dkim::Verdict::kPass});
+  dmarc::Evaluator evaluator(*setup_.resolver);
+  verdicts_.dmarc = evaluator.evaluate(in);
+  const dmarc::Evaluation& e = *verdicts_.dmarc;
+  authres::ResultInfo ri{"dmarc", std::string(dmarc::to_string(e.result)), "", "", {}};
+  if (e.record) {
+    ri.comment = e.policy_tag + "=" + std::string(dmarc::to_string(e.policy));
+    if (e.record->testing) ri.comment += " t=y";
+  }
+  ri.properties.push_back(authres::Property{"header", "from", *domain});
+  if (e.result == dmarc::Result::kFail)
+    ri.properties.push_back(
+        authres::Property{"policy", "dmarc", std::string(dmarc::to_string(e.disposition))});
+  ar.results.push_back(std::move(ri));
 }
 
 void Session::write_to(const std::function<void(std::string_view)>& out) const {

@@ -24,9 +24,16 @@
 #include "config/key_store.h"
 #include "dkim/signer.h"
 #include "dkim/verifier.h"
+#include "dmarc/evaluate.h"
 #include "dns/resolver.h"
 #include "mail/message_parser.h"
+#include "authres/authres.h"
+#include "session/spf_input.h"
 #include "session/spool.h"
+
+namespace postseal::spf {
+class Checker;
+}
 
 namespace postseal::session {
 
@@ -45,6 +52,8 @@ struct Client {
   std::string address;  ///< empty: a local submission (sendmail, no SMTP client)
   std::string hostname;
   std::string sasl_username;
+  std::string helo;    ///< for SPF when no trusted Received-SPF is there
+  std::string sender;  ///< MAIL FROM; empty for the null sender
 };
 
 /// How new signatures are made, apart from the keys.
@@ -70,6 +79,13 @@ struct Setup {
   std::string authserv_id;            ///< ours, for Authentication-Results
   dns::Resolver* resolver = nullptr;  ///< DKIM keys; must be set when anything is verified
   dkim::VerifyOptions verify;
+  bool dmarc = false;  ///< evaluate DMARC (RFC 9989) when verifying
+  /// The receiver= of the Received-SPF fields postseal-policyd writes for us: only those
+  /// (above the first Received field) are believed.
+  std::string receiver;
+  /// Computes SPF for DMARC when no trusted field carries it (may be null: then SPF is
+  /// "none" for such mail).
+  spf::Checker* spf = nullptr;
   mail::ParseLimits limits;
   size_t spool_memory = 256 * 1024;  ///< bytes kept in memory before the spool file
   std::string spool_dir;             ///< $TMPDIR or /tmp when empty
@@ -80,6 +96,7 @@ struct Plan {
   bool sign = false;
   bool verify = false;
   std::string reason;  ///< why neither, for the log ("client 192.0.2.1 is not internal")
+  Client client;       ///< the envelope, for SPF and DMARC
 };
 
 /// The plan for a message from `client`. A client is internal when it authenticated
@@ -116,6 +133,10 @@ struct Verdicts {
   bool verified = false;                  ///< DKIM was checked (dkim holds the results)
   std::vector<dkim::SignatureResult> dkim;  ///< one per DKIM-Signature, top down
   size_t forged_removed = 0;  ///< Authentication-Results fields with our id removed
+  std::optional<SpfResult> spf;  ///< the SPF result DMARC used (trusted field or computed)
+  bool spf_computed = false;     ///< computed here, not read from postseal-policyd's field
+  std::optional<dmarc::Evaluation> dmarc;  ///< when Setup::dmarc and a From was read
+  std::string dmarc_error;                 ///< why DMARC could not be evaluated
   std::string header_error;   ///< why the header block could not be read (then unchanged)
 };
 
@@ -156,6 +177,7 @@ class Session {
   void fail(std::string code, std::string reason);
   void finish_sign();
   void finish_verify();
+  void evaluate_dmarc(authres::AuthenticationResults& ar);
 
   const Setup& setup_;
   Plan plan_;

@@ -46,11 +46,22 @@ config::KeyStore key_store(const config::Settings& s) {
   return config::KeyStore();
 }
 
-std::string authserv_id(const config::Settings& s) {
-  if (!s.str("authserv-id").empty()) return s.str("authserv-id");
+namespace {
+
+std::string host_name() {
   char buf[256] = {};
   if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
   return buf;
+}
+
+}  // namespace
+
+std::string authserv_id(const config::Settings& s) {
+  return s.str("authserv-id").empty() ? host_name() : s.str("authserv-id");
+}
+
+std::string receiver(const config::Settings& s) {
+  return s.str("receiver").empty() ? host_name() : s.str("receiver");
 }
 
 Setup filter_setup(const config::Settings& s, const config::KeyStore& keys) {
@@ -66,6 +77,8 @@ Setup filter_setup(const config::Settings& s, const config::KeyStore& keys) {
   setup.tempfail_unsignable = s.str("sign-failure-action") == "tempfail";
   setup.authserv_id = authserv_id(s);
   setup.verify.max_signatures = s.uint("max-signatures");
+  setup.dmarc = s.flag("dmarc");
+  setup.receiver = receiver(s);
   return setup;
 }
 

@@ -25,8 +25,11 @@ config::KeyStore key_store(const config::Settings& s);
 /// authserv-id, or the host name when it is empty.
 std::string authserv_id(const config::Settings& s);
 
+/// receiver (the receiver= of trusted Received-SPF fields), or the host name.
+std::string receiver(const config::Settings& s);
+
 /// A Setup for postseal-filter: mode, internal-hosts, sign-failure-action, the signing
-/// options, authserv-id, max-signatures, with keys chosen from `keys` (which must
+/// options, authserv-id, max-signatures, dmarc, receiver, with keys chosen from `keys` (which must
 /// outlive it). The resolver is left unset (the caller makes one only when a plan
 /// verifies).
 Setup filter_setup(const config::Settings& s, const config::KeyStore& keys);

@@ -316,6 +316,20 @@ postfix_use_example() {
   } > "$PF_ETC/master.cf"
 }
 
+# postfix_add_example NAME [SED-EXPR...]: append postfix-examples/NAME.main.cf and
+# NAME.master.cf to the instance's files written by postfix_use_example, the same way
+# (byte for byte except for the sed expressions), for a test that combines two modes.
+postfix_add_example() {
+  local name=$1 ex="$top_srcdir/postfix-examples" f e; shift
+  local sedargs=(-e '')
+  for e in "$@"; do sedargs+=(-e "$e"); done
+  for f in main master; do
+    [ -r "$ex/$name.$f.cf" ] || bail_out "missing $ex/$name.$f.cf"
+    { echo; echo "# ---- postfix-examples/$name.$f.cf"; sed "${sedargs[@]}" "$ex/$name.$f.cf"; } \
+      >> "$PF_ETC/$f.cf"
+  done
+}
+
 # postfix_start: bind-mount the instance over /etc/postfix, check and start it; wait
 # until smtpd answers on 127.0.0.1:25. Registers the cleanup.
 postfix_start() {

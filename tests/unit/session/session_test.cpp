@@ -70,6 +70,13 @@ Run run(const Setup& setup, Plan plan, std::string_view msg, size_t chunk = 7) {
   return r;
 }
 
+// Folding (a line ending before a space or tab) undone, as RFC 5322 §2.2.3 reads it.
+std::string unfolded(std::string s) {
+  for (size_t p; (p = s.find("\n\t")) != std::string::npos || (p = s.find("\n ")) != std::string::npos;)
+    s.replace(p, 2, " ");
+  return s;
+}
+
 std::string body_of(const std::string& msg) {
   auto p = msg.find("\n\n");
   CPPUNIT_ASSERT(p != std::string::npos);
@@ -99,6 +106,12 @@ class SessionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(spool_error_tempfails);
   CPPUNIT_TEST(malformed_header_verified_as_permerror_unchanged);
   CPPUNIT_TEST(neither_passes_untouched);
+  CPPUNIT_TEST(our_own_authres_above_received_stays);
+  CPPUNIT_TEST(dmarc_pass_by_aligned_dkim);
+  CPPUNIT_TEST(dmarc_fail_carries_policy);
+  CPPUNIT_TEST(dmarc_spf_from_trusted_field_only);
+  CPPUNIT_TEST(dmarc_without_single_author_is_permerror);
+  CPPUNIT_TEST(received_spf_parsing);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -375,6 +388,102 @@ class SessionTest : public CppUnit::TestFixture {
     Run r = run(make_setup(dns, seed_key()), Plan{false, false, "client x is not internal"}, msg);
     CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
     CPPUNIT_ASSERT_EQUAL(msg, r.output);
+  }
+
+  // RFC 8601 §5 applies to fields that arrive with the message: those above the first
+  // Received field were added by our own MTA (postseal-policyd's, through PREPEND).
+  void our_own_authres_above_received_stays() {
+    dns::StaticResolver dns;
+    const std::string ours = "Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=joe@example.com\n";
+    const std::string received = "Received: from client.example.com by mx.example.org (Postfix)\n";
+    const std::string forged = "Authentication-Results: mx.example.org; dkim=pass header.d=bank.example\n";
+    std::string msg = ours + received + forged + kMessage;
+    Run r = run(make_setup(dns, seed_key()), kVerify, msg);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), r.verdicts.forged_removed);
+    CPPUNIT_ASSERT(r.output.find(ours + received + kMessage) != std::string::npos);
+  }
+
+  // RFC 9989 §4.10.2, §5.3.5: an aligned DKIM pass is a DMARC pass; the result goes in
+  // the same field with header.from (§11.1).
+  void dmarc_pass_by_aligned_dkim() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    dns.add_txt("sel._domainkey.example.com", key->public_record());
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject");
+    Setup setup = make_setup(dns, key);
+    setup.dmarc = true;
+    std::string signed_ = run(setup, kSign, kMessage).output;
+    Run r = run(setup, kVerify, signed_);
+    CPPUNIT_ASSERT(r.verdicts.dmarc && r.verdicts.dmarc->result == dmarc::Result::kPass);
+    std::string ar = r.output.substr(0, r.output.find("\nDKIM-Signature"));
+    ar = unfolded(ar);
+    CPPUNIT_ASSERT(ar.find("dmarc=pass (p=reject) header.from=example.com") != std::string::npos);
+    CPPUNIT_ASSERT(ar.find("policy.dmarc") == std::string::npos);
+  }
+
+  // §4.7, §11.1: a fail names the policy in force and, as policy.dmarc, the
+  // disposition after t=; the message is still accepted (no bounce after the queue).
+  void dmarc_fail_carries_policy() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject; t=y");
+    Setup setup = make_setup(dns, seed_key());
+    setup.dmarc = true;
+    Run r = run(setup, kVerify, kMessage);
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(r.verdicts.dmarc->result == dmarc::Result::kFail);
+    std::string out = unfolded(r.output);
+    CPPUNIT_ASSERT(out.find("dkim=none; dmarc=fail (p=reject t=y) header.from=example.com "
+                            "policy.dmarc=quarantine\n") != std::string::npos);
+  }
+
+  // The SPF result DMARC uses comes from postseal-policyd's Received-SPF with our
+  // receiver=, above the first Received field; the same field from the sender is not
+  // believed.
+  void dmarc_spf_from_trusted_field_only() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject");
+    Setup setup = make_setup(dns, seed_key());
+    setup.dmarc = true;
+    setup.receiver = "mx.example.org";
+    const std::string spf =
+        "Received-SPF: pass (mx.example.org: domain of joe@bounce.example.com designates "
+        "192.0.2.1 as permitted sender; really) client-ip=192.0.2.1; "
+        "envelope-from=\"joe@bounce.example.com\"; helo=out.example.com; "
+        "receiver=mx.example.org; identity=mailfrom;\n";
+    const std::string received = "Received: from out.example.com by mx.example.org (Postfix)\n";
+    Run trusted = run(setup, kVerify, spf + received + kMessage);
+    CPPUNIT_ASSERT(trusted.verdicts.spf && trusted.verdicts.spf->domain == "bounce.example.com");
+    CPPUNIT_ASSERT(trusted.verdicts.dmarc->result == dmarc::Result::kPass);
+    CPPUNIT_ASSERT_EQUAL(std::string("spf bounce.example.com"), trusted.verdicts.dmarc->aligned);
+    Run forged = run(setup, kVerify, received + spf + kMessage);
+    CPPUNIT_ASSERT(!forged.verdicts.spf);
+    CPPUNIT_ASSERT(forged.verdicts.dmarc->result == dmarc::Result::kFail);
+    setup.receiver = "other.example.org";  // another host's field is not ours either
+    Run other = run(setup, kVerify, spf + received + kMessage);
+    CPPUNIT_ASSERT(other.verdicts.dmarc->result == dmarc::Result::kFail);
+  }
+
+  // RFC 9989 §5.3.1: without exactly one Author Domain there is no DMARC validation.
+  void dmarc_without_single_author_is_permerror() {
+    dns::StaticResolver dns;
+    Setup setup = make_setup(dns, seed_key());
+    setup.dmarc = true;
+    Run r = run(setup, kVerify, "From: a@example.com\nFrom: b@example.net\n\nbody\n");
+    CPPUNIT_ASSERT(!r.verdicts.dmarc);
+    CPPUNIT_ASSERT(unfolded(r.output).find("dmarc=permerror (more than one From header field)") !=
+                   std::string::npos);
+  }
+
+  void received_spf_parsing() {
+    auto r = session::parse_received_spf(
+        " SoftFail (mx: (nested; comment) x) client-ip=192.0.2.1; envelope-from=\"a b\"@example.com;"
+        " helo=h.example; receiver=mx.example.org; identity=helo");
+    CPPUNIT_ASSERT(r);
+    CPPUNIT_ASSERT_EQUAL(std::string("softfail"), r->result);
+    CPPUNIT_ASSERT_EQUAL(std::string("h.example"), r->helo);
+    CPPUNIT_ASSERT_EQUAL(std::string("mx.example.org"), r->receiver);
+    CPPUNIT_ASSERT_EQUAL(std::string("helo"), r->identity);
+    CPPUNIT_ASSERT(!session::parse_received_spf("   "));
   }
 };
 
