@@ -51,9 +51,8 @@ struct AuthenticationResults {
 /// The field value on one line, without the field name or a line ending:
 /// "mx.example.org; dkim=pass (ok) header.d=example.com header.s=sel header.b=abcdefgh".
 /// Values that are not RFC 2045 tokens, local-part@domain or base64 text (header.b)
-/// are quoted; comment
-/// text has its parentheses and backslashes escaped and control bytes replaced by '?'.
-/// Never fails.
+/// are quoted; comment text has its parentheses and backslashes escaped. Bytes other
+/// than printable US-ASCII are written as '?' (mail/field_writer.h). Never fails.
 std::string format_value(const AuthenticationResults& ar);
 
 /// The whole field, "Authentication-Results: " and the value of format_value(), folded
