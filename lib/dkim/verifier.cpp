@@ -2,11 +2,10 @@
 /// DKIM-Signature verification (RFC 6376 §6).
 #include "dkim/verifier.h"
 
-#include <map>
-
 #include <openssl/evp.h>
 
 #include "dkim/canon.h"
+#include "dkim/header_hash.h"
 #include "dkim/key_record.h"
 #include "dkim/signer.h"
 #include "dkim/tag_list.h"
@@ -384,27 +383,14 @@ SignatureResult Verifier::check(Signature& sig) {
     return r;
   }
 
-  // RFC 6376 §5.4.2 and §3.7: each h= name takes the next instance from the bottom up
-  // (a name listed more often than it occurs adds nothing: oversigning), then this
-  // field with an empty b= value, canonicalized, without its final CRLF. The field
-  // itself is never one of the instances: it did not exist when it was signed (§5.4).
-  // dkimpy, Mail::DKIM and OpenDKIM do take it, but then its own b= would be in its
-  // hash, which can never verify; so excluding it only lets through signatures that
-  // were signed over null, as our Signer does when DKIM-Signature is oversigned.
-  std::string data;
-  std::map<std::string, size_t> used;
+  // RFC 6376 §5.4.2 and §3.7 (header_hash.h). The field itself is never one of the
+  // instances: it did not exist when it was signed (§5.4). dkimpy, Mail::DKIM and
+  // OpenDKIM do take it, but then its own b= would be in its hash, which can never
+  // verify; so excluding it only lets through signatures that were signed over null, as
+  // our Signer does when DKIM-Signature is oversigned.
   const mail::HeaderField* self = &headers_[sig.field];
-  for (const auto& name : sig.signed_fields) {
-    size_t skip = used[name]++;
-    for (auto it = headers_.rbegin(); it != headers_.rend(); ++it) {
-      if (&*it != self && mail::iequals(it->name(), name) && skip-- == 0) {
-        canonicalize_header(it->raw, sig.header_canon, data);
-        break;
-      }
-    }
-  }
-  canonicalize_header(without_b_value(self->raw), sig.header_canon, data);
-  if (data.size() >= 2) data.resize(data.size() - 2);
+  std::string data = header_hash_input(headers_, sig.signed_fields, sig.header_canon,
+                                       without_b_value(self->raw), self);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0;
   if (EVP_Digest(data.data(), data.size(), md, &mdlen, EVP_sha256(), nullptr) != 1 ||
