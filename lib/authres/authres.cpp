@@ -230,6 +230,8 @@ ResultInfo dkim_resinfo(const dkim::SignatureResult& r) {
   info.result = std::string(dkim::to_string(r.verdict));
   std::vector<std::string> notes;
   if (!r.reason.empty()) notes.push_back(r.reason);
+  if (r.tags_best_effort)
+    notes.push_back("d= and s= read best-effort from an invalid tag list");
   if (r.testing) notes.push_back("t=y: key in testing mode");
   if (r.body_limit)
     notes.push_back("l=" + std::to_string(*r.body_limit) + " of " +

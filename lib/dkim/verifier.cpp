@@ -260,17 +260,26 @@ Verifier::Verifier(std::vector<mail::HeaderField> headers, dns::Resolver& resolv
     auto sig = std::make_unique<Signature>();
     sig->field = fi;
     auto tags = parse_tag_list(headers_[fi].value());
+    // Whatever the verdict, report who signed: these feed header.d= and the log.
+    auto copy = [](const std::vector<Tag>& from, const char* name, std::string& into) {
+      if (const std::string* v = find_tag(from, name)) into = *v;
+    };
     if (tags.ok()) {
-      // Whatever the verdict, report who signed: these feed header.d= and the log.
-      auto copy = [&](const char* name, std::string& into) {
-        if (const std::string* v = find_tag(*tags, name)) into = *v;
-      };
-      copy("d", sig->result.domain);
-      copy("s", sig->result.selector);
-      copy("i", sig->result.identity);
-      copy("a", sig->result.algorithm);
+      copy(*tags, "d", sig->result.domain);
+      copy(*tags, "s", sig->result.selector);
+      copy(*tags, "i", sig->result.identity);
+      copy(*tags, "a", sig->result.algorithm);
       if (const std::string* b = find_tag(*tags, "b"))
         sig->result.b_prefix = strip_fws(*b).substr(0, 8);
+    } else {
+      // RFC 6376 §3.2 and §6.1.1: an invalid tag list makes the signature a permerror
+      // and none of its tags can be relied on. Operators and DMARC reports still want to
+      // know whose signature broke, so d= and s= are read best-effort, marked as such.
+      std::vector<Tag> loose = scan_tags_leniently(headers_[fi].value());
+      copy(loose, "d", sig->result.domain);
+      copy(loose, "s", sig->result.selector);
+      sig->result.tags_best_effort =
+          !sig->result.domain.empty() || !sig->result.selector.empty();
     }
 
     // Signatures beyond the limit cost no lookup and no hashing (attacker cost bound).
