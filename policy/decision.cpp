@@ -2,8 +2,7 @@
 /// The SPF decision table and the texts Postfix is handed (see decision.h).
 #include "policy/decision.h"
 
-#include <cctype>
-
+#include "authres/authres.h"
 #include "util/ascii.h"
 
 namespace postseal::policy {
@@ -54,41 +53,6 @@ std::string refusal(Action a, const spf::Verdict& v, const Query& q) {
   std::string code = a == Action::kDefer ? (error ? "451 4.7.24 " : "451 4.7.23 ")
                                          : (error ? "550 5.7.24 " : "550 5.7.23 ");
   return code + reply_text(reason(v, q));
-}
-
-/// RFC 5322 ctext: a comment with its parentheses and backslashes quoted.
-std::string comment_text(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out += ' ';
-      continue;
-    }
-    if (c == '(' || c == ')' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-/// RFC 8601 pvalue: "local-part@domain" as it is when it is made of atext, else a
-/// quoted-string.
-std::string pvalue(std::string_view s) {
-  static constexpr std::string_view kAtext = "!#$%&'*+-/=?^_`{|}~.@";
-  bool bare = !s.empty();
-  for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) &&
-        kAtext.find(c) == std::string_view::npos)
-      bare = false;
-  if (bare) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) continue;
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 Action action_for(spf::Result r, const PolicySettings& s) {
@@ -183,14 +147,19 @@ std::string header_field(const spf::Verdict& v, const Query& q, const PolicySett
   if (s.header == HeaderType::kReceivedSpf)
     return "Received-SPF: " + spf::received_spf(v, q.envelope(), s.receiver);
   // RFC 8601 §2.7.2 and RFC 7208 §9.2: the property names the identity that was checked.
-  std::string out = "Authentication-Results: " + s.authserv_id +
-                    "; spf=" + std::string(spf::to_string(v.result));
-  if (!v.comment.empty()) out += " (" + comment_text(v.comment) + ")";
+  // One line: a PREPEND in a policy reply cannot be folded.
+  authres::ResultInfo r;
+  r.method = "spf";
+  r.result = std::string(spf::to_string(v.result));
+  r.comment = v.comment;
   if (v.identity == spf::Identity::kHelo)
-    out += " smtp.helo=" + pvalue(q.helo);
+    r.properties.push_back({"smtp", "helo", q.helo});
   else
-    out += " smtp.mailfrom=" + pvalue(v.sender.empty() ? q.sender : v.sender);
-  return out;
+    r.properties.push_back({"smtp", "mailfrom", v.sender.empty() ? q.sender : v.sender});
+  authres::AuthenticationResults ar;
+  ar.authserv_id = s.authserv_id;
+  ar.results.push_back(std::move(r));
+  return "Authentication-Results: " + authres::format_value(ar);
 }
 
 Decision decide(const Query& q, const spf::Verdict& helo,

@@ -17,7 +17,6 @@
 #include <boost/program_options.hpp>
 #include <signal.h>
 #include <sysexits.h>
-#include <unistd.h>
 
 #include "config/options.h"
 #include "dns/unbound_resolver.h"
@@ -29,6 +28,7 @@
 #include "spf/spf.h"
 #include "util/clock.h"
 #include "util/errors.h"
+#include "util/host_name.h"
 
 namespace po = boost::program_options;
 using namespace postseal;
@@ -72,12 +72,6 @@ int take_verbosity(std::vector<std::string>& args) {
     return true;
   });
   return n;
-}
-
-std::string host_name() {
-  char host[256] = "localhost";
-  ::gethostname(host, sizeof host - 1);
-  return host;
 }
 
 }  // namespace

@@ -2,12 +2,11 @@
 /// Authentication-Results writing and parsing (authres.h), RFC 8601 §2.2's grammar.
 #include "authres/authres.h"
 
+#include "mail/field_writer.h"
 #include "util/ascii.h"
 
 namespace postseal::authres {
 namespace {
-
-constexpr size_t kMaxLine = 78;
 
 bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_ctl(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
@@ -16,15 +15,6 @@ bool is_alnum(char c) {
 }
 bool is_tspecial(char c) {
   return std::string_view("()<>@,;:\\\"/[]?=").find(c) != std::string_view::npos;
-}
-
-// RFC 2045 token: printable US-ASCII but SPACE and tspecials.
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (is_ctl(c) || c == ' ' || static_cast<unsigned char>(c) > 0x7e || is_tspecial(c))
-      return false;
-  return true;
 }
 
 // RFC 8601 pvalue's second form, [local-part] "@" domain-name, with a dot-atom local-part.
@@ -42,15 +32,6 @@ bool is_address(std::string_view s) {
   return true;
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += is_ctl(c) ? '?' : c;
-  }
-  return out + "\"";
-}
-
 // Base64 text such as a header.b value. RFC 2045 counts '/' and '=' as tspecials, but
 // header.b is written unquoted by OpenDKIM and the large mailbox providers, and A-R
 // readers expect it so; our parser takes it either way.
@@ -61,48 +42,31 @@ bool is_base64_word(std::string_view s) {
   return true;
 }
 
-std::string value_text(std::string_view s) {
-  return is_token(s) || is_address(s) || is_base64_word(s) ? std::string(s) : quoted(s);
+// RFC 8601 §2.2 pvalue: a token, an address, or (see above) base64 text, else quoted.
+bool is_bare_pvalue(std::string_view s) {
+  return mail::is_token(s) || is_address(s) || is_base64_word(s);
 }
 
-// The words of the value, in order; a word may be followed by FWS (a fold). ';' and
+// The words of the value, in order; the field may fold before any of them. ';' and
 // the comment's parentheses stick to their words.
-std::vector<std::string> words(const AuthenticationResults& ar) {
-  std::vector<std::string> w;
+mail::FieldWords words(const AuthenticationResults& ar) {
+  mail::FieldWords w;
   // authserv-id is an RFC 2045 value: a token or a quoted-string, nothing else.
-  std::string id = is_token(ar.authserv_id) ? ar.authserv_id : quoted(ar.authserv_id);
-  if (ar.version) {
-    w.push_back(id);
-    id = std::to_string(*ar.version);
-  }
-  w.push_back(id + ";");
+  w.add(mail::quote_value(ar.authserv_id, mail::is_token));
+  if (ar.version) w.add(std::to_string(*ar.version));
+  w.append(";");
   if (ar.results.empty()) {
-    w.push_back("none");
+    w.add("none");
     return w;
   }
   for (size_t i = 0; i < ar.results.size(); ++i) {
     const ResultInfo& r = ar.results[i];
-    w.push_back(r.method + "=" + r.result);
-    if (!r.comment.empty()) {
-      // Comment text is split at spaces so a long reason can fold inside the comment.
-      std::string cur = "(";
-      for (char c : r.comment) {
-        if (c == ' ') {
-          if (!cur.empty() && cur != "(") {
-            w.push_back(cur);
-            cur.clear();
-          }
-          continue;
-        }
-        if (c == '(' || c == ')' || c == '\\') cur += '\\';
-        cur += is_ctl(c) || static_cast<unsigned char>(c) > 0x7e ? '?' : c;
-      }
-      w.push_back(cur + ")");
-    }
-    if (!r.reason.empty()) w.push_back("reason=" + quoted(r.reason));
+    w.add(r.method + "=" + r.result);
+    if (!r.comment.empty()) w.add_comment(r.comment);
+    if (!r.reason.empty()) w.add("reason=" + mail::quoted_string(r.reason));
     for (const Property& p : r.properties)
-      w.push_back(p.ptype + "." + p.property + "=" + value_text(p.value));
-    if (i + 1 < ar.results.size()) w.back() += ";";
+      w.add(p.ptype + "." + p.property + "=" + mail::quote_value(p.value, is_bare_pvalue));
+    if (i + 1 < ar.results.size()) w.append(";");
   }
   return w;
 }
@@ -254,29 +218,10 @@ Result<ResultInfo> parse_resinfo(Lexer& lx) {
 
 }  // namespace
 
-std::string format_value(const AuthenticationResults& ar) {
-  std::string out;
-  for (const auto& w : words(ar)) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
+std::string format_value(const AuthenticationResults& ar) { return words(ar).line(); }
 
 std::string format_field(const AuthenticationResults& ar, std::string_view eol) {
-  std::string out = "Authentication-Results:";
-  size_t col = out.size();
-  for (const auto& w : words(ar)) {
-    if (col + 1 + w.size() > kMaxLine && col > 1) {
-      out += eol;
-      out += '\t';
-      col = 1;
-    } else {
-      out += ' ';
-      ++col;
-    }
-    out += w;
-    col += w.size();
-  }
-  out += eol;
-  return out;
+  return words(ar).folded("Authentication-Results", eol);
 }
 
 ResultInfo dkim_resinfo(const dkim::SignatureResult& r) {
@@ -285,6 +230,8 @@ ResultInfo dkim_resinfo(const dkim::SignatureResult& r) {
   info.result = std::string(dkim::to_string(r.verdict));
   std::vector<std::string> notes;
   if (!r.reason.empty()) notes.push_back(r.reason);
+  if (r.tags_best_effort)
+    notes.push_back("d= and s= read best-effort from an invalid tag list");
   if (r.testing) notes.push_back("t=y: key in testing mode");
   if (r.body_limit)
     notes.push_back("l=" + std::to_string(*r.body_limit) + " of " +

@@ -51,9 +51,8 @@ struct AuthenticationResults {
 /// The field value on one line, without the field name or a line ending:
 /// "mx.example.org; dkim=pass (ok) header.d=example.com header.s=sel header.b=abcdefgh".
 /// Values that are not RFC 2045 tokens, local-part@domain or base64 text (header.b)
-/// are quoted; comment
-/// text has its parentheses and backslashes escaped and control bytes replaced by '?'.
-/// Never fails.
+/// are quoted; comment text has its parentheses and backslashes escaped. Bytes other
+/// than printable US-ASCII are written as '?' (mail/field_writer.h). Never fails.
 std::string format_value(const AuthenticationResults& ar);
 
 /// The whole field, "Authentication-Results: " and the value of format_value(), folded
@@ -62,8 +61,9 @@ std::string format_value(const AuthenticationResults& ar);
 std::string format_field(const AuthenticationResults& ar, std::string_view eol);
 
 /// The resinfo for one DKIM result: dkim=RESULT, a comment with the reason and notes
-/// (a key in testing mode, an l= limit), then header.d, header.i, header.s, header.a and
-/// header.b (RFC 8601 §2.7.1, RFC 6008), each only when known. Never fails.
+/// (d= and s= read best-effort from an invalid tag list, a key in testing mode, an l=
+/// limit), then header.d, header.i, header.s, header.a and header.b (RFC 8601 §2.7.1,
+/// RFC 6008), each only when known, whatever the result. Never fails.
 ResultInfo dkim_resinfo(const dkim::SignatureResult& r);
 
 /// Parses a field value (everything after the colon; folding and comments allowed).

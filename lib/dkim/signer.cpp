@@ -3,10 +3,10 @@
 #include "dkim/signer.h"
 
 #include <algorithm>
-#include <map>
 
 #include <openssl/evp.h>
 
+#include "dkim/header_hash.h"
 #include "util/ascii.h"
 #include "util/base64.h"
 #include "util/c_handle.h"
@@ -270,23 +270,8 @@ Result<std::vector<std::string>> Signer::finish(const std::vector<mail::HeaderFi
     w.base64("bh", body_hashes[body_of_spec_[si]], false);
     w.start_b();
 
-    // RFC 6376 §5.4.2: the signed fields, each instance taken from the bottom up, then
-    // the DKIM-Signature field itself with an empty b= and no final CRLF.
-    std::string data;
-    std::map<std::string, size_t> used;
-    for (const auto& name : h) {
-      size_t skip = used[name]++;
-      const mail::HeaderField* f = nullptr;
-      for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
-        if (mail::iequals(it->name(), name) && skip-- == 0) {
-          f = &*it;
-          break;
-        }
-      }
-      if (f) canonicalize_header(f->raw, spec.header_canon, data);
-    }
-    canonicalize_header(w.text(), spec.header_canon, data);
-    data.resize(data.size() - 2);  // the DKIM-Signature field is hashed without its CRLF
+    // RFC 6376 §5.4.2: the signed fields, then this field with an empty b= (header_hash.h).
+    std::string data = header_hash_input(fields, h, spec.header_canon, w.text());
 
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;

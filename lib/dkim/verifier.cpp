@@ -2,11 +2,10 @@
 /// DKIM-Signature verification (RFC 6376 §6).
 #include "dkim/verifier.h"
 
-#include <map>
-
 #include <openssl/evp.h>
 
 #include "dkim/canon.h"
+#include "dkim/header_hash.h"
 #include "dkim/key_record.h"
 #include "dkim/signer.h"
 #include "dkim/tag_list.h"
@@ -261,17 +260,26 @@ Verifier::Verifier(std::vector<mail::HeaderField> headers, dns::Resolver& resolv
     auto sig = std::make_unique<Signature>();
     sig->field = fi;
     auto tags = parse_tag_list(headers_[fi].value());
+    // Whatever the verdict, report who signed: these feed header.d= and the log.
+    auto copy = [](const std::vector<Tag>& from, const char* name, std::string& into) {
+      if (const std::string* v = find_tag(from, name)) into = *v;
+    };
     if (tags.ok()) {
-      // Whatever the verdict, report who signed: these feed header.d= and the log.
-      auto copy = [&](const char* name, std::string& into) {
-        if (const std::string* v = find_tag(*tags, name)) into = *v;
-      };
-      copy("d", sig->result.domain);
-      copy("s", sig->result.selector);
-      copy("i", sig->result.identity);
-      copy("a", sig->result.algorithm);
+      copy(*tags, "d", sig->result.domain);
+      copy(*tags, "s", sig->result.selector);
+      copy(*tags, "i", sig->result.identity);
+      copy(*tags, "a", sig->result.algorithm);
       if (const std::string* b = find_tag(*tags, "b"))
         sig->result.b_prefix = strip_fws(*b).substr(0, 8);
+    } else {
+      // RFC 6376 §3.2 and §6.1.1: an invalid tag list makes the signature a permerror
+      // and none of its tags can be relied on. Operators and DMARC reports still want to
+      // know whose signature broke, so d= and s= are read best-effort, marked as such.
+      std::vector<Tag> loose = scan_tags_leniently(headers_[fi].value());
+      copy(loose, "d", sig->result.domain);
+      copy(loose, "s", sig->result.selector);
+      sig->result.tags_best_effort =
+          !sig->result.domain.empty() || !sig->result.selector.empty();
     }
 
     // Signatures beyond the limit cost no lookup and no hashing (attacker cost bound).
@@ -384,27 +392,14 @@ SignatureResult Verifier::check(Signature& sig) {
     return r;
   }
 
-  // RFC 6376 §5.4.2 and §3.7: each h= name takes the next instance from the bottom up
-  // (a name listed more often than it occurs adds nothing: oversigning), then this
-  // field with an empty b= value, canonicalized, without its final CRLF. The field
-  // itself is never one of the instances: it did not exist when it was signed (§5.4).
-  // dkimpy, Mail::DKIM and OpenDKIM do take it, but then its own b= would be in its
-  // hash, which can never verify; so excluding it only lets through signatures that
-  // were signed over null, as our Signer does when DKIM-Signature is oversigned.
-  std::string data;
-  std::map<std::string, size_t> used;
+  // RFC 6376 §5.4.2 and §3.7 (header_hash.h). The field itself is never one of the
+  // instances: it did not exist when it was signed (§5.4). dkimpy, Mail::DKIM and
+  // OpenDKIM do take it, but then its own b= would be in its hash, which can never
+  // verify; so excluding it only lets through signatures that were signed over null, as
+  // our Signer does when DKIM-Signature is oversigned.
   const mail::HeaderField* self = &headers_[sig.field];
-  for (const auto& name : sig.signed_fields) {
-    size_t skip = used[name]++;
-    for (auto it = headers_.rbegin(); it != headers_.rend(); ++it) {
-      if (&*it != self && mail::iequals(it->name(), name) && skip-- == 0) {
-        canonicalize_header(it->raw, sig.header_canon, data);
-        break;
-      }
-    }
-  }
-  canonicalize_header(without_b_value(self->raw), sig.header_canon, data);
-  if (data.size() >= 2) data.resize(data.size() - 2);
+  std::string data = header_hash_input(headers_, sig.signed_fields, sig.header_canon,
+                                       without_b_value(self->raw), self);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0;
   if (EVP_Digest(data.data(), data.size(), md, &mdlen, EVP_sha256(), nullptr) != 1 ||

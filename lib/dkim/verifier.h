@@ -37,6 +37,10 @@ struct SignatureResult {
   std::string algorithm;  ///< a=
   std::string b_prefix;   ///< the first 8 characters of b= (for header.b, RFC 6008)
   bool testing = false;   ///< the key record says t=y: the domain is testing DKIM
+  /// The tag list is invalid (RFC 6376 §3.2), so d= and s= were read best-effort by
+  /// scan_tags_leniently() (the other tags are left empty); they name the signer for
+  /// reports only.
+  bool tags_best_effort = false;
   std::optional<uint64_t> body_limit;  ///< l=, when the signature has one
   uint64_t body_length = 0;  ///< canonical body length seen (for l= reports), when hashed
 };

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "dkim/key.h"
+#include "util/host_name.h"
 #include "util/unique_fd.h"
 
 namespace postseal::log {
@@ -45,9 +46,7 @@ void Logger::line(const std::string& text) {
   std::tm tm{};
   ::localtime_r(&now, &tm);
   std::strftime(stamp, sizeof stamp, "%b %e %H:%M:%S", &tm);
-  char host[256] = "localhost";
-  ::gethostname(host, sizeof host - 1);
-  std::string out = std::string(stamp) + " " + host + " " + program_ + "[" +
+  std::string out = std::string(stamp) + " " + host_name() + " " + program_ + "[" +
                     std::to_string(::getpid()) + "]: " + text + "\n";
   UniqueFd fd(::open(file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
   if (fd) {

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "mail/field_writer.h"
 #include "spf/dns_layer.h"
 #include "spf/record_check.h"
 #include "util/c_handle.h"
@@ -275,62 +276,13 @@ void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string&
   }
 }
 
-namespace {
-
-bool is_atext(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr && c != '\0';
-}
-
-// RFC 5322 §3.2.3 dot-atom-text.
-bool is_dot_atom(std::string_view s) {
-  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '.') {
-      if (s[i + 1] == '.') return false;
-    } else if (!is_atext(s[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// A printable-ASCII copy: a header field must not carry CR, LF or 8-bit bytes from a
-// client's HELO or MAIL FROM.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (char c : s) out += (c >= 0x20 && c <= 0x7e) ? c : '?';
-  return out;
-}
-
-// RFC 7208 §9.1 key=value: a dot-atom as it is, anything else as a quoted-string.
-std::string value(std::string_view s) {
-  if (is_dot_atom(s)) return std::string(s);
-  std::string out = "\"";
-  for (char c : printable(s)) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-// RFC 5322 §3.2.2 comment text: parentheses and backslashes are quoted.
-std::string comment_text(std::string_view s) {
-  std::string out;
-  for (char c : printable(s)) {
-    if (c == '(' || c == ')' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string received_spf(const Verdict& v, const Envelope& env, std::string_view receiver) {
   std::string ip;
   if (parse_client(env.client_ip, &ip).empty()) ip = env.client_ip;
   std::string out(to_string(v.result));
-  out += " (" + comment_text(receiver) + ": " + comment_text(v.comment) + ")";
+  out += " (" + mail::comment_text(receiver) + ": " + mail::comment_text(v.comment) + ")";
+  // RFC 7208 §9.1 key=value: a dot-atom as it is, anything else as a quoted-string.
+  auto value = [](std::string_view s) { return mail::quote_value(s, mail::is_dot_atom); };
   out += " client-ip=" + value(ip) + ";";
   out += " envelope-from=" + value(v.sender) + ";";
   if (!env.helo.empty()) out += " helo=" + value(env.helo) + ";";

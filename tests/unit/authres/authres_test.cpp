@@ -8,6 +8,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "dns/static_resolver.h"
+#include "mail/message_parser.h"
+
 using namespace postseal;
 using authres::AuthenticationResults;
 using authres::Property;
@@ -55,6 +58,7 @@ class AuthresTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRefusesHostileSizes);
   CPPUNIT_TEST(testFindsFieldsClaimingOurAuthservId);
   CPPUNIT_TEST(testDkimResultBecomesResinfoWithReasonAndSigner);
+  CPPUNIT_TEST(testBrokenDkimSignaturesStillNameTheSigner);
   CPPUNIT_TEST(testMutatedFieldsParseOrFailCleanly);
   CPPUNIT_TEST_SUITE_END();
 
@@ -252,6 +256,38 @@ class AuthresTest : public CppUnit::TestFixture {
     auto info = authres::dkim_resinfo(bare);
     CPPUNIT_ASSERT_EQUAL(std::string("permerror"), info.result);
     CPPUNIT_ASSERT(info.properties.empty() && info.comment.empty());
+  }
+  void testBrokenDkimSignaturesStillNameTheSigner() {
+    // Verified through dkim::Verifier, so the d= and s= come from where it finds them:
+    // RFC 6376 §6.1.3 fail, §6.1.1 permerror, and a §3.2-invalid tag list.
+    const std::string body = "\nbody\n";
+    auto verify = [&](const std::string& tags) {
+      mail::MessageParser p;
+      CPPUNIT_ASSERT(p.feed("DKIM-Signature: " + tags + "\nFrom: a@example.com\n" + body).ok());
+      CPPUNIT_ASSERT(p.finish().ok());
+      dns::StaticResolver dns;
+      dkim::Verifier v(p.headers(), dns, 1700000000);
+      v.feed_body(body.substr(1));
+      auto r = v.finish();
+      CPPUNIT_ASSERT_EQUAL(size_t(1), r.size());
+      AuthenticationResults ar;
+      ar.authserv_id = "mx.example.org";
+      ar.results.push_back(authres::dkim_resinfo(r[0]));
+      return authres::format_value(ar);
+    };
+    const std::string tags = "v=1; a=rsa-sha256; d=example.com; s=sel; h=from; ";
+    CPPUNIT_ASSERT_EQUAL(std::string("mx.example.org; dkim=fail (body hash did not verify) "
+                                     "header.d=example.com header.s=sel header.a=rsa-sha256 "
+                                     "header.b=AAAA"),
+                         verify(tags + "bh=AAAA; b=AAAA"));
+    CPPUNIT_ASSERT_EQUAL(std::string("mx.example.org; dkim=permerror (missing bh= tag) "
+                                     "header.d=example.com header.s=sel header.a=rsa-sha256 "
+                                     "header.b=AAAA"),
+                         verify(tags + "b=AAAA"));
+    CPPUNIT_ASSERT_EQUAL(std::string("mx.example.org; dkim=permerror (malformed signature: "
+                                     "tag without '=', d= and s= read best-effort from an "
+                                     "invalid tag list) header.d=example.com header.s=sel"),
+                         verify(tags + "bh=AAAA; b"));
   }
   void testMutatedFieldsParseOrFailCleanly() {
     // Hostile input: random edits of a rich field, biased to the grammar's own

@@ -1,11 +1,12 @@
 /// \file
 /// Tag-list parsing (RFC 6376 §3.2), including hostile input.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include "dkim/tag_list.h"
+
+#include <cppunit/extensions/HelperMacros.h>
 
 using postseal::dkim::find_tag;
 using postseal::dkim::parse_tag_list;
+using postseal::dkim::scan_tags_leniently;
 
 class TagListTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(TagListTest);
@@ -17,6 +18,8 @@ class TagListTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testEmptyTagInTheMiddleIsAnError);
   CPPUNIT_TEST(testHugeTagListIsRefused);
   CPPUNIT_TEST(testControlCharacterInValueIsAnError);
+  CPPUNIT_TEST(testLenientScanSkipsMalformedSpecs);
+  CPPUNIT_TEST(testLenientScanDropsTagsWithConflictingValues);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -54,6 +57,18 @@ class TagListTest : public CppUnit::TestFixture {
   }
   void testControlCharacterInValueIsAnError() {
     CPPUNIT_ASSERT(!parse_tag_list(std::string("a=1\x01", 4)).ok());
+  }
+  void testLenientScanSkipsMalformedSpecs() {
+    auto t = scan_tags_leniently("d=example.com; junk;; 1a=x; s = sel ; v=\x01; h=from");
+    CPPUNIT_ASSERT_EQUAL(size_t(3), t.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("example.com"), *find_tag(t, "d"));
+    CPPUNIT_ASSERT_EQUAL(std::string("sel"), *find_tag(t, "s"));
+    CPPUNIT_ASSERT_EQUAL(std::string("from"), *find_tag(t, "h"));
+  }
+  void testLenientScanDropsTagsWithConflictingValues() {
+    auto t = scan_tags_leniently("d=a.example; s=sel; d=b.example; s=sel");
+    CPPUNIT_ASSERT(find_tag(t, "d") == nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::string("sel"), *find_tag(t, "s"));
   }
 };
 

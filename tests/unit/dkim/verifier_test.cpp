@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include <cppunit/extensions/HelperMacros.h>
 #include <openssl/evp.h>
@@ -186,6 +187,9 @@ class VerifierTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testUnsignedFromIsPermerror);
   CPPUNIT_TEST(testMalformedSignatureBase64IsPermerror);
   CPPUNIT_TEST(testMalformedTagListIsPermerror);
+  CPPUNIT_TEST(testFailingAndPermerrorSignaturesNameTheSigner);
+  CPPUNIT_TEST(testInvalidTagListNamesTheSignerBestEffort);
+  CPPUNIT_TEST(testConflictingDuplicateDomainIsNotReported);
   CPPUNIT_TEST(testShortRsaKeyIsRefused);
   CPPUNIT_TEST(testRevokedKeyIsPermerror);
   CPPUNIT_TEST(testMissingKeyIsPermerror);
@@ -445,6 +449,47 @@ class VerifierTest : public CppUnit::TestFixture {
     std::string huge = kGoodTags;
     for (int i = 0; i < 200; ++i) huge += "; z" + std::to_string(i) + "=1";
     assert_result(verify_one(with_signature(huge), dns), Verdict::kPermError, "too many tags");
+  }
+  void testFailingAndPermerrorSignaturesNameTheSigner() {
+    // RFC 6376 §6.1.3 fail (tampered header) and §6.1.1 permerrors (unknown a=, no bh=):
+    // the tag list is valid, so d= and s= are reported as written.
+    dns::StaticResolver dns;
+    publish(dns, rsa2048());
+    std::vector<dkim::SignatureResult> results = {
+        verify_one(replace(sign(kMsg, {spec(rsa2048())}), "dinner", "lunch"), dns),
+        with_edited_tags("rsa-sha256", "ecdsa-sha512"),
+        with_edited_tags("bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; ", "")};
+    CPPUNIT_ASSERT(results[0].verdict == Verdict::kFail);
+    for (const auto& r : results) {
+      CPPUNIT_ASSERT_EQUAL(std::string("example.com"), r.domain);
+      CPPUNIT_ASSERT_EQUAL(std::string("sel"), r.selector);
+      CPPUNIT_ASSERT(!r.tags_best_effort);
+    }
+    assert_result(results[2], Verdict::kPermError, "missing bh= tag");
+  }
+  void testInvalidTagListNamesTheSignerBestEffort() {
+    // RFC 6376 §3.2: a spec without '=' after d= and s=, and a duplicate tag, each make
+    // the whole list invalid (§6.1.1: permerror); d= and s= are still read best-effort.
+    for (const auto& [from, to, reason] :
+         {std::tuple<std::string, std::string, std::string>{"h=from:to", "h from:to",
+                                                            "tag without '='"},
+          {"c=relaxed/relaxed", "c=relaxed; c=simple", "duplicate tag c"}}) {
+      auto r = with_edited_tags(from, to);
+      assert_result(r, Verdict::kPermError, reason);
+      CPPUNIT_ASSERT_EQUAL(std::string("example.com"), r.domain);
+      CPPUNIT_ASSERT_EQUAL(std::string("sel"), r.selector);
+      CPPUNIT_ASSERT(r.tags_best_effort);
+      CPPUNIT_ASSERT(r.algorithm.empty() && r.b_prefix.empty());
+    }
+  }
+  void testConflictingDuplicateDomainIsNotReported() {
+    // Two different d= values: no telling whose signature it was, so no d= at all.
+    dns::StaticResolver dns;
+    auto r = verify_one(with_signature(std::string(kGoodTags) + "; d=other.example"), dns);
+    assert_result(r, Verdict::kPermError, "duplicate tag d");
+    CPPUNIT_ASSERT_EQUAL(std::string(""), r.domain);
+    CPPUNIT_ASSERT_EQUAL(std::string("sel"), r.selector);
+    CPPUNIT_ASSERT(r.tags_best_effort);
   }
   void testShortRsaKeyIsRefused() {
     assert_result(verify_against(short_rsa_record(), rsa1024()), Verdict::kPermError,

@@ -101,6 +101,7 @@ class DecisionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNullSenderIsDecidedByHelo);
   CPPUNIT_TEST(testAuthenticationResultsForMailFrom);
   CPPUNIT_TEST(testAuthenticationResultsForHeloQuotesAndEscapes);
+  CPPUNIT_TEST(testAuthenticationResultsQuotesAnAuthservIdThatIsNotAToken);
   CPPUNIT_TEST(testSkipSaslClients);
   CPPUNIT_TEST(testSkipNetworksIpv4AndIpv6);
   CPPUNIT_TEST(testSkipHeloNamesAndSenderDomains);
@@ -266,6 +267,20 @@ class DecisionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("PREPEND Authentication-Results: mx.example.net; spf=pass "
                                      "smtp.mailfrom=\"odd local\\\"part@example.org\""),
                          d.text);
+  }
+
+  void testAuthenticationResultsQuotesAnAuthservIdThatIsNotAToken() {
+    // RFC 8601 §2.2: authserv-id is an RFC 2045 value, a token or a quoted-string.
+    PolicySettings s = settings();
+    s.header = HeaderType::kAuthenticationResults;
+    s.authserv_id = "mx.example.net/inbound";
+    spf::Verdict v = verdict(R::kPass);
+    v.comment.clear();
+    auto d = decide(query(), verdict(R::kNone, spf::Identity::kHelo), v, s);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("PREPEND Authentication-Results: \"mx.example.net/inbound\"; "
+                    "spf=pass smtp.mailfrom=alice@example.org"),
+        d.text);
   }
 
   void testSkipSaslClients() {
