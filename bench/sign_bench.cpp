@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench/bench_common.h"
+#include "bench/bench_message.h"
 #include "dkim/key.h"
 #include "dkim/signer.h"
 #include "mail/message_parser.h"
@@ -41,75 +42,6 @@ struct SizeCase {
 const KeyCase kKeys[] = {{"rsa2048", dkim::KeyType::kRsa, 2048},
                          {"ed25519", dkim::KeyType::kEd25519, 0}};
 const SizeCase kSizes[] = {{"4k", 4 * 1024}, {"1m", 1024 * 1024}};
-
-/// A small deterministic generator (xorshift64), so every run and every tool sees the
-/// same message bytes.
-class Rng {
- public:
-  uint64_t next() {
-    s_ ^= s_ << 13;
-    s_ ^= s_ >> 7;
-    s_ ^= s_ << 17;
-    return s_;
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-
- private:
-  uint64_t s_ = 0x9e3779b97f4a7c15ULL;
-};
-
-/// A plain-text message of exactly `size` bytes with LF line endings (as Postfix's
-/// pipe(8) delivers). The header block looks like submitted mail; the body is prose-like
-/// lines with the things relaxed canonicalization has to work on: runs of spaces, tabs,
-/// trailing whitespace, empty lines, and trailing empty lines at the end.
-std::string make_message(size_t size) {
-  std::string m =
-      "Received: from client.example.net (client.example.net [192.0.2.10])\n"
-      "\tby mail.example.com (Postfix) with ESMTPSA id 4Xq1Zk3yz\n"
-      "\tfor <bob@example.org>; Tue, 14 Nov 2023 22:13:20 +0000 (UTC)\n"
-      "From: Alice Example <alice@example.com>\n"
-      "To: Bob Example <bob@example.org>\n"
-      "Cc: carol@example.org\n"
-      "Subject: Quarterly figures, draft 3 (please review before\n"
-      " Friday)\n"
-      "Date: Tue, 14 Nov 2023 22:13:20 +0000\n"
-      "Message-ID: <20231114221320.4Xq1Zk3yz@mail.example.com>\n"
-      "MIME-Version: 1.0\n"
-      "Content-Type: text/plain; charset=utf-8\n"
-      "Content-Transfer-Encoding: 8bit\n"
-      "\n";
-  static const char* const kWords[] = {
-      "the",     "figures", "for",  "quarter", "are",      "attached", "and",
-      "revenue", "grew",    "by",   "four",    "percent",  "while",    "costs",
-      "stayed",  "flat",    "see",  "table",   "below",    "numbers",  "in",
-      "EUR",     "42",      "1337", "draft",   "please",   "review",   "before",
-      "Friday",  "thanks",  "--",   "a",       "projected"};
-  Rng rng;
-  std::string line;
-  // Leave room for the final "\n\n\n" (trailing empty lines, which relaxed body
-  // canonicalization removes).
-  while (m.size() + 3 < size) {
-    line.clear();
-    size_t width = 50 + rng.below(27);
-    while (line.size() < width) {
-      if (!line.empty()) line += rng.below(8) == 0 ? "  " : (rng.below(20) == 0 ? "\t" : " ");
-      line += kWords[rng.below(std::size(kWords))];
-    }
-    if (rng.below(6) == 0) line += rng.below(2) ? " " : " \t ";
-    line += '\n';
-    if (rng.below(12) == 0) line += '\n';
-    // The loop condition leaves room >= 1; cut the last line to fit exactly, still
-    // ending with LF.
-    size_t room = size - 3 - m.size();
-    if (line.size() > room) {
-      line.resize(room - 1);
-      line += '\n';
-    }
-    m += line;
-  }
-  while (m.size() < size) m += '\n';
-  return m;
-}
 
 /// Signs one message as `postseal sign` would. Returns the DKIM-Signature field, or an
 /// Error from the parser or the signer.

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,12 +33,15 @@ std::optional<std::pair<Canon, Canon>> parse_canon_pair(std::string_view value);
 void canonicalize_header(std::string_view raw, Canon c, std::string& out);
 
 /// Streaming body canonicalization, RFC 6376 §3.4.3 (simple) and §3.4.4 (relaxed).
-/// Canonical bytes go to the sink in chunks of bounded size (at most kChunk bytes
-/// buffered), so neither long runs of empty lines nor huge lines make memory grow.
+/// Canonical bytes go to the sink in pieces: at most kChunk bytes are buffered, and a
+/// run of at least kDirect input bytes that canonicalization leaves as it is goes to
+/// the sink as a view of the input, uncopied. So memory is constant whatever the body:
+/// neither long runs of empty lines nor huge lines make it grow.
 class BodyCanonicalizer {
  public:
   using Sink = std::function<void(std::string_view)>;
   static constexpr size_t kChunk = 64 * 1024;
+  static constexpr size_t kDirect = 4 * 1024;
 
   BodyCanonicalizer(Canon c, Sink sink);
 
@@ -48,17 +52,22 @@ class BodyCanonicalizer {
   void finish();
 
  private:
-  void put(std::string_view s);
+  template <bool kRelaxed>
+  void feed_lines(const char* p, const char* end);
+  template <bool kRelaxed>
+  const char* copy_run(const char* p, const char* end);
+  void put(const char* s, size_t n);  // a few bytes: a line ending, a SP, a CR
   void flush();
   void begin_content();
   void end_line();
 
   Canon canon_;
   Sink sink_;
-  std::string buf_;
+  std::unique_ptr<char[]> buf_;  // kChunk bytes, the first used_ of them not yet sunk
+  size_t used_ = 0;
   uint64_t empty_lines_ = 0;  // complete empty lines not yet emitted (maybe trailing)
   bool line_has_content_ = false;
-  bool pending_cr_ = false;   // a CR that may start a CRLF
+  bool pending_cr_ = false;   // a CR at the end of the input so far: may start a CRLF
   bool pending_wsp_ = false;  // relaxed: a whitespace run not yet emitted
   bool any_content_ = false;  // anything other than empty lines seen
 };
