@@ -57,7 +57,7 @@ int run_sign(const std::vector<std::string>& args) {
 
   UniqueFd in_owned;
   int in = open_message_input(vm, in_owned);
-  session::Session message(setup, session::Plan{true, false, ""}, now);
+  session::Session message(setup, session::Plan{true, false, "", {}}, now);
   io::read_all(in, "message", [&](std::string_view d) { message.feed(d); });
   message.finish();
   if (message.disposition() != session::Disposition::kAccept)

@@ -2,11 +2,10 @@
 /// Setup from Settings.
 #include "session/settings.h"
 
-#include <unistd.h>
-
 #include "config/host_list.h"
 #include "dkim/canon.h"
 #include "util/errors.h"
+#include "util/host_name.h"
 
 namespace postseal::session {
 
@@ -45,16 +44,6 @@ config::KeyStore key_store(const config::Settings& s) {
   }
   return config::KeyStore();
 }
-
-namespace {
-
-std::string host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
-  return buf;
-}
-
-}  // namespace
 
 std::string authserv_id(const config::Settings& s) {
   return s.str("authserv-id").empty() ? host_name() : s.str("authserv-id");

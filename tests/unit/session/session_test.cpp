@@ -385,7 +385,7 @@ class SessionTest : public CppUnit::TestFixture {
   void neither_passes_untouched() {
     dns::StaticResolver dns;
     const std::string msg = "Authentication-Results: mx.example.org; dkim=pass\n" + std::string(kMessage);
-    Run r = run(make_setup(dns, seed_key()), Plan{false, false, "client x is not internal"}, msg);
+    Run r = run(make_setup(dns, seed_key()), Plan{false, false, "client x is not internal", {}}, msg);
     CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
     CPPUNIT_ASSERT_EQUAL(msg, r.output);
   }
