@@ -224,6 +224,18 @@ std::string format_field(const AuthenticationResults& ar, std::string_view eol) 
   return words(ar).folded("Authentication-Results", eol);
 }
 
+ResultInfo dmarc_resinfo(const dmarc::Evaluation& e) {
+  ResultInfo ri{"dmarc", std::string(dmarc::to_string(e.result)), "", "", {}};
+  if (e.record) {
+    ri.comment = e.policy_tag + "=" + std::string(dmarc::to_string(e.policy));
+    if (e.record->testing) ri.comment += " t=y";
+  }
+  ri.properties.push_back(Property{"header", "from", e.author_domain});
+  if (e.result == dmarc::Result::kFail)
+    ri.properties.push_back(Property{"policy", "dmarc", std::string(dmarc::to_string(e.disposition))});
+  return ri;
+}
+
 ResultInfo dkim_resinfo(const dkim::SignatureResult& r) {
   ResultInfo info;
   info.method = "dkim";

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dkim/verifier.h"
+#include "dmarc/evaluate.h"
 #include "mail/header.h"
 #include "util/result.h"
 
@@ -65,6 +66,11 @@ std::string format_field(const AuthenticationResults& ar, std::string_view eol);
 /// limit), then header.d, header.i, header.s, header.a and header.b (RFC 8601 §2.7.1,
 /// RFC 6008), each only when known, whatever the result. Never fails.
 ResultInfo dkim_resinfo(const dkim::SignatureResult& r);
+
+/// The resinfo for a DMARC evaluation (RFC 9989 §11.1): dmarc=RESULT, a comment with
+/// the tag in force ("p=reject", "sp=quarantine t=y"), header.from, and for a fail
+/// policy.dmarc with the disposition after t=. Never fails.
+ResultInfo dmarc_resinfo(const dmarc::Evaluation& e);
 
 /// Parses a field value (everything after the colon; folding and comments allowed).
 /// On failure (syntax, an unterminated comment or quoted string, comments nested deeper

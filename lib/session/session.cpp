@@ -272,17 +272,7 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
     in.dkim.push_back(dmarc::Input::Dkim{r.domain, r.selector, r.verdict == dkim::Verdict::kPass});
   dmarc::Evaluator evaluator(*setup_.resolver);
   verdicts_.dmarc = evaluator.evaluate(in);
-  const dmarc::Evaluation& e = *verdicts_.dmarc;
-  authres::ResultInfo ri{"dmarc", std::string(dmarc::to_string(e.result)), "", "", {}};
-  if (e.record) {
-    ri.comment = e.policy_tag + "=" + std::string(dmarc::to_string(e.policy));
-    if (e.record->testing) ri.comment += " t=y";
-  }
-  ri.properties.push_back(authres::Property{"header", "from", *domain});
-  if (e.result == dmarc::Result::kFail)
-    ri.properties.push_back(
-        authres::Property{"policy", "dmarc", std::string(dmarc::to_string(e.disposition))});
-  ar.results.push_back(std::move(ri));
+  ar.results.push_back(authres::dmarc_resinfo(*verdicts_.dmarc));
 }
 
 void Session::write_to(const std::function<void(std::string_view)>& out) const {
