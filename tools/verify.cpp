@@ -7,7 +7,7 @@
 /// (EX_TEMPFAIL) when none does and one met a temporary DNS error, 1 otherwise (no
 /// signatures included), 65 (EX_DATAERR) when the header block cannot be read. With
 /// dmarc = yes (the default) it evaluates DMARC too (RFC 9989) and prints a last line
-/// saying why; --client-ip, --helo and --mail-from let it compute SPF for that, and
+/// saying why; --client-address, --client-helo and --sender (the names postseal-filter uses) let it compute SPF for that, and
 /// --spf / --dkim answer what-if questions with given results instead.
 #include <iostream>
 #include <memory>
@@ -82,10 +82,10 @@ int what_if(const po::variables_map& vm, const std::string& authserv_id, dns::Re
   input.author_domain = *domain;
   std::optional<session::SpfResult> spf;
   if (vm.count("spf")) {
-    // The SPF domain: the MAIL FROM domain, else the HELO name, else the From domain.
-    std::string from = vm["mail-from"].as<std::string>();
+    // The SPF domain: the sender's domain, else the HELO name, else the From domain.
+    std::string from = vm["sender"].as<std::string>();
     std::string d = !from.empty()      ? from.substr(from.rfind('@') + 1)
-                    : !vm["helo"].as<std::string>().empty() ? vm["helo"].as<std::string>()
+                    : !vm["client-helo"].as<std::string>().empty() ? vm["client-helo"].as<std::string>()
                                                           : *domain;
     spf = session::SpfResult{ascii_lower(vm["spf"].as<std::string>()), ascii_lower(d), "given"};
     input.spf_result = spf->result;
@@ -115,10 +115,10 @@ int run_verify(const std::vector<std::string>& args) {
   po::options_description desc("postseal verify options");
   desc.add_options()("help,h", "show this help")(
       "timestamp", po::value<int64_t>(), "judge t= and x= as of this time, not now")(
-      "client-ip", po::value<std::string>(),
-      "the SMTP client's address: compute SPF for DMARC (with --helo, --mail-from)")(
-      "helo", po::value<std::string>()->default_value(""), "the client's HELO name")(
-      "mail-from", po::value<std::string>()->default_value(""),
+      "client-address", po::value<std::string>(),
+      "the SMTP client's address: compute SPF for DMARC (with --client-helo, --sender)")(
+      "client-helo", po::value<std::string>()->default_value(""), "the client's HELO name")(
+      "sender,f", po::value<std::string>()->default_value(""),
       "the envelope sender (empty: the null sender)")(
       "spf", po::value<std::string>(),
       "what-if: take this SPF result instead of computing it; only DMARC is evaluated")(
@@ -150,10 +150,10 @@ int run_verify(const std::vector<std::string>& args) {
   setup.receiver = setup.authserv_id;
   session::Plan plan{false, true, "", {}};
   std::unique_ptr<spf::Checker> spf;
-  if (vm.count("client-ip")) {
-    plan.client.address = vm["client-ip"].as<std::string>();
-    plan.client.helo = vm["helo"].as<std::string>();
-    plan.client.sender = vm["mail-from"].as<std::string>();
+  if (vm.count("client-address")) {
+    plan.client.address = vm["client-address"].as<std::string>();
+    plan.client.helo = vm["client-helo"].as<std::string>();
+    plan.client.sender = vm["sender"].as<std::string>();
     spf = std::make_unique<spf::Checker>(**resolver, setup.authserv_id);
     setup.spf = spf.get();
   }
