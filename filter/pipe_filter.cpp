@@ -2,7 +2,6 @@
 /// Pipe mode: options, the message session (sign or verify, as the plan for this client
 /// says), reinjection with sendmail, and the exit code pipe(8) understands (0 or 75).
 #include "config.h"
-#include "filter/pipe_filter.h"
 
 #include <iostream>
 #include <optional>
@@ -15,6 +14,7 @@
 #include "config/options.h"
 #include "dns/unbound_resolver.h"
 #include "filter/pipe_args.h"
+#include "filter/pipe_filter.h"
 #include "filter/reinject.h"
 #include "io/fd_io.h"
 #include "log/logger.h"
@@ -56,7 +56,8 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
   std::optional<config::Settings> settings;
   std::string config_file;
   try {
-    po::store(po::command_line_parser(config::explicit_flags(split.options)).options(desc).run(), vm);
+    po::store(
+        po::command_line_parser(config::explicit_flags(split.options)).options(desc).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
       std::cout << "usage: postseal-filter [options] -f SENDER -- RECIPIENT...\n" << desc;
@@ -123,11 +124,12 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
       logger.warning(qid, message.disposition_reason());
       return defer(message.status_code(), message.disposition_reason());
     }
-    reinject(sendmail_argv(settings->str("sendmail-path"), vm["sender"].as<std::string>(),
-                           split.recipients),
-             [&](int fd) {
-               message.write_to([fd](std::string_view d) { io::write_all(fd, d, "to sendmail"); });
-             });
+    reinject(
+        sendmail_argv(settings->str("sendmail-path"), vm["sender"].as<std::string>(),
+                      split.recipients),
+        [&](int fd) {
+          message.write_to([fd](std::string_view d) { io::write_all(fd, d, "to sendmail"); });
+        });
     logger.reinjected(qid, split.recipients.size());
     return 0;
   } catch (const ConfigError& e) {

@@ -3,13 +3,13 @@
 /// session (lib/session) in sign mode, so memory stays constant for any message size and
 /// the output is the input, byte for byte, under the new signature fields. Options are
 /// the option table's, with the names postseal.conf uses.
-#include <sysexits.h>
-#include <unistd.h>
-
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <boost/program_options.hpp>
+#include <sysexits.h>
+#include <unistd.h>
 
 #include "config/key_store.h"
 #include "config/options.h"
@@ -41,7 +41,8 @@ int run_sign(const std::vector<std::string>& args) {
               << desc;
     return 0;
   }
-  auto settings = config::Settings::load(vm, config::config_file_to_read(vm), config::kSignTool);
+  auto settings =
+      config::Settings::load(vm, config::config_file_to_read(vm), config::kSignTool);
   if (settings.str("key-table").empty() && settings.str("signing-table").empty() &&
       settings.str("domain").empty() && settings.str("key-file").empty())
     throw UsageError(

@@ -7,7 +7,8 @@
 /// (EX_TEMPFAIL) when none does and one met a temporary DNS error, 1 otherwise (no
 /// signatures included), 65 (EX_DATAERR) when the header block cannot be read. With
 /// dmarc = yes (the default) it evaluates DMARC too (RFC 9989) and prints a last line
-/// saying why; --client-address, --client-helo and --sender (the names postseal-filter uses) let it compute SPF for that, and
+/// saying why; --client-address, --client-helo and --sender (the names postseal-filter uses)
+/// let it compute SPF for that, and
 /// --spf / --dkim answer what-if questions with given results instead.
 #include <iostream>
 #include <memory>
@@ -29,8 +30,8 @@
 #include "spf/spf.h"
 #include "tools/commands.h"
 #include "tools/message_args.h"
-#include "util/clock.h"
 #include "util/ascii.h"
+#include "util/clock.h"
 #include "util/errors.h"
 #include "util/unique_fd.h"
 
@@ -58,8 +59,8 @@ void print_dmarc(const dmarc::Evaluation& e, const std::optional<session::SpfRes
 // --spf RESULT and --dkim DOMAIN:RESULT: DMARC from the results given ("would this
 // pass if SPF passed?"). Only the header block is read (for From) and only the DMARC
 // lookups are made. Exit 0 on dmarc=pass, 75 on temperror, 1 otherwise.
-int what_if(const po::variables_map& vm, const std::string& authserv_id, dns::Resolver& resolver,
-            int in) {
+int what_if(const po::variables_map& vm, const std::string& authserv_id,
+            dns::Resolver& resolver, int in) {
   mail::MessageParser parser;
   std::string buf(64 * 1024, '\0');
   while (!parser.headers_done()) {
@@ -84,9 +85,10 @@ int what_if(const po::variables_map& vm, const std::string& authserv_id, dns::Re
   if (vm.count("spf")) {
     // The SPF domain: the sender's domain, else the HELO name, else the From domain.
     std::string from = vm["sender"].as<std::string>();
-    std::string d = !from.empty()      ? from.substr(from.rfind('@') + 1)
-                    : !vm["client-helo"].as<std::string>().empty() ? vm["client-helo"].as<std::string>()
-                                                          : *domain;
+    std::string d = !from.empty() ? from.substr(from.rfind('@') + 1)
+                    : !vm["client-helo"].as<std::string>().empty()
+                        ? vm["client-helo"].as<std::string>()
+                        : *domain;
     spf = session::SpfResult{ascii_lower(vm["spf"].as<std::string>()), ascii_lower(d), "given"};
     input.spf_result = spf->result;
     input.spf_domain = spf->domain;
@@ -96,7 +98,8 @@ int what_if(const po::variables_map& vm, const std::string& authserv_id, dns::Re
       auto colon = d.rfind(':');
       if (colon == std::string::npos || colon == 0)
         throw UsageError("--dkim " + d + ": expected DOMAIN:RESULT, e.g. example.com:pass");
-      input.dkim.push_back(dmarc::Input::Dkim{d.substr(0, colon), "", ascii_lower(d.substr(colon + 1)) == "pass"});
+      input.dkim.push_back(dmarc::Input::Dkim{d.substr(0, colon), "",
+                                              ascii_lower(d.substr(colon + 1)) == "pass"});
     }
   dmarc::Evaluator evaluator(resolver);
   dmarc::Evaluation e = evaluator.evaluate(input);
@@ -113,8 +116,8 @@ int what_if(const po::variables_map& vm, const std::string& authserv_id, dns::Re
 
 int run_verify(const std::vector<std::string>& args) {
   po::options_description desc("postseal verify options");
-  desc.add_options()("help,h", "show this help")(
-      "timestamp", po::value<int64_t>(), "judge t= and x= as of this time, not now")(
+  desc.add_options()("help,h", "show this help")("timestamp", po::value<int64_t>(),
+                                                 "judge t= and x= as of this time, not now")(
       "client-address", po::value<std::string>(),
       "the SMTP client's address: compute SPF for DMARC (with --client-helo, --sender)")(
       "client-helo", po::value<std::string>()->default_value(""), "the client's HELO name")(

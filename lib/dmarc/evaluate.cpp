@@ -2,9 +2,9 @@
 /// RFC 9989 evaluation: the DNS Tree Walk, Organizational Domains, alignment, policy.
 #include "dmarc/evaluate.h"
 
-#include <idn2.h>
-
 #include <cstdlib>
+
+#include <idn2.h>
 
 #include "util/ascii.h"
 
@@ -54,11 +54,16 @@ bool is_subdomain(std::string_view d, std::string_view of) {
 
 std::string_view to_string(Result r) {
   switch (r) {
-    case Result::kNone: return "none";
-    case Result::kPass: return "pass";
-    case Result::kFail: return "fail";
-    case Result::kTempError: return "temperror";
-    case Result::kPermError: return "permerror";
+    case Result::kNone:
+      return "none";
+    case Result::kPass:
+      return "pass";
+    case Result::kFail:
+      return "fail";
+    case Result::kTempError:
+      return "temperror";
+    case Result::kPermError:
+      return "permerror";
   }
   return "none";
 }
@@ -94,7 +99,8 @@ Evaluator::Evaluator(dns::Resolver& resolver) : resolver_(resolver) {}
 
 // The TXT records at _dmarc.DOMAIN: those that are not DMARC records are discarded,
 // several DMARC records are all discarded (§4.10 step 2).
-Evaluator::Lookup Evaluator::lookup(const std::string& domain, Record& out, std::string& error) {
+Evaluator::Lookup Evaluator::lookup(const std::string& domain, Record& out,
+                                    std::string& error) {
   std::string name = "_dmarc." + domain;
   auto it = cache_.find(name);
   if (it == cache_.end()) {
@@ -141,7 +147,8 @@ Walk Evaluator::walk(const std::string& domain) {
     }
     // Step 4: from the start, a name of 8 or more labels continues at its last 7.
     size_t n = labels(target).size();
-    target = asked == 1 && n >= kJumpLabels + 1 ? last_labels(target, kJumpLabels) : parent(target);
+    target =
+        asked == 1 && n >= kJumpLabels + 1 ? last_labels(target, kJumpLabels) : parent(target);
   }
   return w;
 }
@@ -203,7 +210,8 @@ Evaluation Evaluator::evaluate(const Input& in) {
       break;
     case Lookup::kNone:
       w = walk(in.author_domain);  // the first answer comes from the cache
-      if (w.temperror) return done(Result::kTempError, "DMARC record lookup failed: " + w.error);
+      if (w.temperror)
+        return done(Result::kTempError, "DMARC record lookup failed: " + w.error);
       if (w.found.empty())
         return done(Result::kNone, "no DMARC record for " + in.author_domain + " or above it");
       break;
@@ -246,7 +254,8 @@ Evaluation Evaluator::evaluate(const Input& in) {
   } else {
     bool temperror = false;
     bool nonexistent = rec.np && !exists(in.author_domain, temperror);
-    if (temperror) return done(Result::kTempError, "existence check of " + in.author_domain + " failed");
+    if (temperror)
+      return done(Result::kTempError, "existence check of " + in.author_domain + " failed");
     if (nonexistent) {
       e.policy_tag = "np";
       e.policy = *rec.np;
@@ -294,13 +303,15 @@ Evaluation Evaluator::evaluate(const Input& in) {
     if (d.pass && aligned(d.domain, rec.adkim)) {
       e.aligned = "dkim " + d.domain;
       return done(Result::kPass, "DKIM signature of " + d.domain + " aligned (" +
-                                     (rec.adkim == Alignment::kStrict ? "strict" : "relaxed") + ")");
+                                     (rec.adkim == Alignment::kStrict ? "strict" : "relaxed") +
+                                     ")");
     }
   if (ascii_lower(in.spf_result) == "pass" && !in.spf_domain.empty() &&
       aligned(in.spf_domain, rec.aspf)) {
     e.aligned = "spf " + in.spf_domain;
     return done(Result::kPass, "SPF pass for " + in.spf_domain + " aligned (" +
-                                   (rec.aspf == Alignment::kStrict ? "strict" : "relaxed") + ")");
+                                   (rec.aspf == Alignment::kStrict ? "strict" : "relaxed") +
+                                   ")");
   }
   if (temperror) return done(Result::kTempError, "an Organizational Domain lookup failed");
   return done(Result::kFail, "no aligned SPF or DKIM pass");

@@ -43,12 +43,12 @@ struct Evaluation {
   std::string policy_domain;  ///< where the record in force was found
   std::string org_domain;     ///< the Author Domain's Organizational Domain, when needed
   std::optional<Record> record;
-  std::string policy_tag;  ///< "p", "sp" or "np": the tag in force
+  std::string policy_tag;              ///< "p", "sp" or "np": the tag in force
   Policy policy = Policy::kNone;       ///< its value (p=none for an invalid one with rua)
   Policy disposition = Policy::kNone;  ///< what a fail asks for, one level lower with t=y
-  std::string aligned;  ///< on pass: "dkim example.com" or "spf example.com"
-  std::string reason;   ///< why, in words (for logs and `postseal verify`)
-  std::vector<std::string> queries;  ///< the names asked, in order
+  std::string aligned;                 ///< on pass: "dkim example.com" or "spf example.com"
+  std::string reason;                  ///< why, in words (for logs and `postseal verify`)
+  std::vector<std::string> queries;    ///< the names asked, in order
 };
 
 /// One DNS Tree Walk (§4.10 steps 1-7) and what it found.

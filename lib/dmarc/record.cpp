@@ -27,7 +27,8 @@ std::vector<std::pair<std::string_view, std::string_view>> split_tags(std::strin
     std::string_view part = trim(txt.substr(0, semi));
     if (!part.empty()) {
       size_t eq = part.find('=');
-      std::string_view name = eq == std::string_view::npos ? std::string_view() : trim(part.substr(0, eq));
+      std::string_view name =
+          eq == std::string_view::npos ? std::string_view() : trim(part.substr(0, eq));
       bool ok = !name.empty();
       for (char c : name) ok = ok && is_alpha(c);
       out.emplace_back(ok ? name : std::string_view(), ok ? trim(part.substr(eq + 1)) : part);
@@ -55,9 +56,11 @@ std::vector<std::string> parse_uris(std::string_view v) {
     std::string_view u = trim(v.substr(0, comma));
     if (size_t bang = u.find('!'); bang != std::string_view::npos) u = u.substr(0, bang);
     size_t colon = u.find(':');
-    bool ok = colon != std::string_view::npos && colon > 0 && colon + 1 < u.size() && is_alpha(u[0]);
+    bool ok =
+        colon != std::string_view::npos && colon > 0 && colon + 1 < u.size() && is_alpha(u[0]);
     for (size_t i = 0; ok && i < colon; ++i)
-      ok = is_alpha(u[i]) || (u[i] >= '0' && u[i] <= '9') || u[i] == '+' || u[i] == '-' || u[i] == '.';
+      ok = is_alpha(u[i]) || (u[i] >= '0' && u[i] <= '9') || u[i] == '+' || u[i] == '-' ||
+           u[i] == '.';
     for (char c : u) ok = ok && c > 32 && c < 127;
     if (ok) out.emplace_back(u);
     if (comma == std::string_view::npos) break;
@@ -70,9 +73,12 @@ std::vector<std::string> parse_uris(std::string_view v) {
 
 std::string_view to_string(Policy p) {
   switch (p) {
-    case Policy::kNone: return "none";
-    case Policy::kQuarantine: return "quarantine";
-    case Policy::kReject: return "reject";
+    case Policy::kNone:
+      return "none";
+    case Policy::kQuarantine:
+      return "quarantine";
+    case Policy::kReject:
+      return "reject";
   }
   return "none";
 }
@@ -108,7 +114,8 @@ std::optional<Record> parse_record(std::string_view txt) {
       (name == "p" ? r.p : name == "sp" ? r.sp : r.np) = pol;
     } else if (name == "adkim" || name == "aspf") {
       if (v != "r" && v != "s") continue;
-      (name == "adkim" ? r.adkim : r.aspf) = v == "s" ? Alignment::kStrict : Alignment::kRelaxed;
+      (name == "adkim" ? r.adkim : r.aspf) =
+          v == "s" ? Alignment::kStrict : Alignment::kRelaxed;
     } else if (name == "psd") {
       if (v == "y") r.psd = Psd::kYes;
       if (v == "n") r.psd = Psd::kNo;

@@ -32,7 +32,7 @@ struct Record {
   Alignment adkim = Alignment::kRelaxed;
   Alignment aspf = Alignment::kRelaxed;
   Psd psd = Psd::kUnknown;
-  bool testing = false;  ///< t=y
+  bool testing = false;          ///< t=y
   std::vector<std::string> rua;  ///< syntactically valid URIs (any "!size" suffix removed)
   std::vector<std::string> ruf;
   std::string fo = "0";

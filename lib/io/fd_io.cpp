@@ -2,10 +2,10 @@
 /// EINTR-safe read and write.
 #include "io/fd_io.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+
+#include <unistd.h>
 
 #include "util/errors.h"
 

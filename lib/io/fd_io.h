@@ -5,11 +5,11 @@
 #ifndef POSTSEAL_IO_FD_IO_H
 #define POSTSEAL_IO_FD_IO_H
 
-#include <sys/types.h>
-
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include <sys/types.h>
 
 namespace postseal::io {
 
@@ -23,7 +23,8 @@ size_t read_some(int fd, char* buf, size_t n, const std::string& what);
 
 /// Reads `fd` to its end and passes every chunk (at most 64 KiB) to `sink`. Throws
 /// TempFailure naming `what` on a read error.
-void read_all(int fd, const std::string& what, const std::function<void(std::string_view)>& sink);
+void read_all(int fd, const std::string& what,
+              const std::function<void(std::string_view)>& sink);
 
 /// strerror(errno), for messages.
 std::string errno_text();

@@ -24,7 +24,8 @@ void log_verdicts(log::Logger& logger, const std::string& queue_id, const Sessio
       logger.dkim_verified(queue_id, nullptr);
     for (const auto& r : v.dkim) logger.dkim_verified(queue_id, &r);
     if (v.dmarc) logger.dmarc_evaluated(queue_id, *v.dmarc);
-    if (!v.dmarc_error.empty()) logger.warning(queue_id, "DMARC not evaluated: " + v.dmarc_error);
+    if (!v.dmarc_error.empty())
+      logger.warning(queue_id, "DMARC not evaluated: " + v.dmarc_error);
   }
 }
 

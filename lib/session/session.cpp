@@ -191,8 +191,8 @@ void Session::finish() {
   }
   if (plan_.sign && disposition_ == Disposition::kAccept &&
       verdicts_.sign.kind == SignVerdict::Kind::kUnsignable && setup_.tempfail_unsignable)
-    fail("4.7.0", "message not signed: " + verdicts_.sign.reason +
-                      " (sign-failure-action = tempfail)");
+    fail("4.7.0",
+         "message not signed: " + verdicts_.sign.reason + " (sign-failure-action = tempfail)");
 }
 
 void Session::finish_sign() {
@@ -235,24 +235,28 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
   size_t froms = mail::count_fields(fields, "From");
   if (verdicts_.author.empty()) {
     // §5.3.1: no single Author Domain, no DMARC validation.
-    verdicts_.dmarc_error = froms == 0 ? "no From header field"
+    verdicts_.dmarc_error = froms == 0  ? "no From header field"
                             : froms > 1 ? "more than one From header field"
                                         : "no single author address in From";
-    ar.results.push_back(authres::ResultInfo{"dmarc", "permerror", "", verdicts_.dmarc_error, {}});
+    ar.results.push_back(
+        authres::ResultInfo{"dmarc", "permerror", "", verdicts_.dmarc_error, {}});
     return;
   }
   auto domain = dmarc::author_domain(verdicts_.author);
   if (!domain) {
     verdicts_.dmarc_error = "the From domain is not a valid domain name";
-    ar.results.push_back(authres::ResultInfo{"dmarc", "permerror", "", verdicts_.dmarc_error, {}});
+    ar.results.push_back(
+        authres::ResultInfo{"dmarc", "permerror", "", verdicts_.dmarc_error, {}});
     return;
   }
-  verdicts_.spf = trusted_spf(fields, first_received(fields), setup_.receiver, setup_.authserv_id);
+  verdicts_.spf =
+      trusted_spf(fields, first_received(fields), setup_.receiver, setup_.authserv_id);
   const Client& c = plan_.client;
   if (!verdicts_.spf && setup_.spf != nullptr && !c.address.empty()) {
     spf::Envelope env{c.address, c.helo, c.sender};
     // RFC 9989 §4.4.2: the MAIL FROM domain, or the HELO name for the null sender.
-    spf::Verdict v = c.sender.empty() ? setup_.spf->check_helo(env) : setup_.spf->check_mail_from(env);
+    spf::Verdict v =
+        c.sender.empty() ? setup_.spf->check_helo(env) : setup_.spf->check_mail_from(env);
     verdicts_.spf = SpfResult{std::string(spf::to_string(v.result)), v.domain, "computed"};
     verdicts_.spf_computed = true;
     authres::ResultInfo ri{"spf", std::string(spf::to_string(v.result)), "", "", {}};
@@ -269,7 +273,8 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
     in.spf_domain = verdicts_.spf->domain;
   }
   for (const auto& r : verdicts_.dkim)
-    in.dkim.push_back(dmarc::Input::Dkim{r.domain, r.selector, r.verdict == dkim::Verdict::kPass});
+    in.dkim.push_back(
+        dmarc::Input::Dkim{r.domain, r.selector, r.verdict == dkim::Verdict::kPass});
   dmarc::Evaluator evaluator(*setup_.resolver);
   verdicts_.dmarc = evaluator.evaluate(in);
   ar.results.push_back(authres::dmarc_resinfo(*verdicts_.dmarc));

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "authres/authres.h"
 #include "config/host_list.h"
 #include "config/key_store.h"
 #include "dkim/signer.h"
@@ -27,7 +28,6 @@
 #include "dmarc/evaluate.h"
 #include "dns/resolver.h"
 #include "mail/message_parser.h"
-#include "authres/authres.h"
 #include "session/spf_input.h"
 #include "session/spool.h"
 
@@ -130,14 +130,14 @@ struct SignVerdict {
 struct Verdicts {
   std::string author;  ///< the From address, when there was exactly one
   SignVerdict sign;
-  bool verified = false;                  ///< DKIM was checked (dkim holds the results)
+  bool verified = false;                    ///< DKIM was checked (dkim holds the results)
   std::vector<dkim::SignatureResult> dkim;  ///< one per DKIM-Signature, top down
-  size_t forged_removed = 0;  ///< Authentication-Results fields with our id removed
+  size_t forged_removed = 0;     ///< Authentication-Results fields with our id removed
   std::optional<SpfResult> spf;  ///< the SPF result DMARC used (trusted field or computed)
   bool spf_computed = false;     ///< computed here, not read from postseal-policyd's field
   std::optional<dmarc::Evaluation> dmarc;  ///< when Setup::dmarc and a From was read
   std::string dmarc_error;                 ///< why DMARC could not be evaluated
-  std::string header_error;   ///< why the header block could not be read (then unchanged)
+  std::string header_error;  ///< why the header block could not be read (then unchanged)
 };
 
 class Session {

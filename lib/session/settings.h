@@ -29,8 +29,8 @@ std::string authserv_id(const config::Settings& s);
 std::string receiver(const config::Settings& s);
 
 /// A Setup for postseal-filter: mode, internal-hosts, sign-failure-action, the signing
-/// options, authserv-id, max-signatures, dmarc, receiver, with keys chosen from `keys` (which must
-/// outlive it). The resolver is left unset (the caller makes one only when a plan
+/// options, authserv-id, max-signatures, dmarc, receiver, with keys chosen from `keys` (which
+/// must outlive it). The resolver is left unset (the caller makes one only when a plan
 /// verifies).
 Setup filter_setup(const config::Settings& s, const config::KeyStore& keys);
 

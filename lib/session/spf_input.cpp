@@ -106,7 +106,8 @@ std::optional<SpfResult> trusted_spf(const std::vector<mail::HeaderField>& field
       if (!r || !mail::iequals(r->receiver, receiver)) continue;
       // RFC 7208 §2.4: the null sender is checked as postmaster@HELO, so its domain
       // is the HELO name either way.
-      std::string domain = r->identity == "helo" ? ascii_lower(r->helo) : domain_of(r->envelope_from);
+      std::string domain =
+          r->identity == "helo" ? ascii_lower(r->helo) : domain_of(r->envelope_from);
       if (domain.empty()) continue;
       return SpfResult{r->result, domain, "Received-SPF"};
     }

@@ -2,11 +2,11 @@
 /// The memory-then-file spool.
 #include "session/spool.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <vector>
+
+#include <unistd.h>
 
 #include "io/fd_io.h"
 #include "util/errors.h"

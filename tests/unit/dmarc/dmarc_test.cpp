@@ -4,10 +4,10 @@
 /// policy discovery and the tag in force (§4.10.1, §4.7 p/sp/np/t), Organizational
 /// Domains and alignment (§4.10.2, with the examples of Appendix B.3), DNS trouble
 /// (§5.3.6), and the Author Domain (§5.3.1, IDN). DNS is the in-memory StaticResolver.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include <string>
 #include <vector>
+
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "dmarc/evaluate.h"
 #include "dmarc/record.h"
@@ -111,8 +111,9 @@ class DmarcTest : public CppUnit::TestFixture {
 
   // §4.7: unknown tags ignored; pct/rf/ri historic; an invalid value leaves the default.
   void record_invalid_and_historic_tags() {
-    auto r = dmarc::parse_record("v=DMARC1; p=reject; pct=10; rf=afrf; ri=3600; x-new=1; "
-                                 "adkim=x; t=maybe; rua=not a uri, mailto:ok@example.com");
+    auto r = dmarc::parse_record(
+        "v=DMARC1; p=reject; pct=10; rf=afrf; ri=3600; x-new=1; "
+        "adkim=x; t=maybe; rua=not a uri, mailto:ok@example.com");
     CPPUNIT_ASSERT(r && r->p == Policy::kReject && !r->p_invalid);
     CPPUNIT_ASSERT(r->adkim == Alignment::kRelaxed);
     CPPUNIT_ASSERT(!r->testing);
@@ -138,11 +139,14 @@ class DmarcTest : public CppUnit::TestFixture {
     dns::StaticResolver dns;
     Evaluator ev(dns);
     ev.walk("a.b.c.d.e.f.g.h.i.j.mail.example.com");
-    std::vector<std::string> want{
-        "_dmarc.a.b.c.d.e.f.g.h.i.j.mail.example.com", "_dmarc.g.h.i.j.mail.example.com",
-        "_dmarc.h.i.j.mail.example.com", "_dmarc.i.j.mail.example.com",
-        "_dmarc.j.mail.example.com", "_dmarc.mail.example.com", "_dmarc.example.com",
-        "_dmarc.com"};
+    std::vector<std::string> want{"_dmarc.a.b.c.d.e.f.g.h.i.j.mail.example.com",
+                                  "_dmarc.g.h.i.j.mail.example.com",
+                                  "_dmarc.h.i.j.mail.example.com",
+                                  "_dmarc.i.j.mail.example.com",
+                                  "_dmarc.j.mail.example.com",
+                                  "_dmarc.mail.example.com",
+                                  "_dmarc.example.com",
+                                  "_dmarc.com"};
     CPPUNIT_ASSERT(want == txt_queries(dns));
     // Exactly 8 labels: the parent (7 labels) comes next, as in §4.10.1.
     dns::StaticResolver dns8;
@@ -178,7 +182,8 @@ class DmarcTest : public CppUnit::TestFixture {
       dns.add_txt("_dmarc.mail.example.com", "v=DMARC1; p=none; psd=n");
       dns.add_txt("_dmarc.example.com", "v=DMARC1; p=none");
       Evaluator ev(dns);
-      CPPUNIT_ASSERT_EQUAL(std::string("mail.example.com"), *ev.org_domain("a.mail.example.com"));
+      CPPUNIT_ASSERT_EQUAL(std::string("mail.example.com"),
+                           *ev.org_domain("a.mail.example.com"));
     }
     {
       dns::StaticResolver dns;
@@ -189,7 +194,8 @@ class DmarcTest : public CppUnit::TestFixture {
     {
       dns::StaticResolver dns;
       Evaluator ev(dns);
-      CPPUNIT_ASSERT_EQUAL(std::string("a.mail.example.com"), *ev.org_domain("a.mail.example.com"));
+      CPPUNIT_ASSERT_EQUAL(std::string("a.mail.example.com"),
+                           *ev.org_domain("a.mail.example.com"));
     }
   }
 
@@ -262,8 +268,9 @@ class DmarcTest : public CppUnit::TestFixture {
 
   // §4.7 t: t=y applies the policy one level lower; none stays none.
   void testing_lowers_the_disposition() {
-    const std::pair<const char*, Policy> cases[] = {
-        {"reject", Policy::kQuarantine}, {"quarantine", Policy::kNone}, {"none", Policy::kNone}};
+    const std::pair<const char*, Policy> cases[] = {{"reject", Policy::kQuarantine},
+                                                    {"quarantine", Policy::kNone},
+                                                    {"none", Policy::kNone}};
     for (const auto& [p, want] : cases) {
       dns::StaticResolver dns;
       dns.add_txt("_dmarc.example.com", std::string("v=DMARC1; t=y; p=") + p);
@@ -326,12 +333,14 @@ class DmarcTest : public CppUnit::TestFixture {
     dns::StaticResolver dns;
     dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject");
     dns.add_txt("_dmarc.signing.example.com", "v=DMARC1; p=none");
-    auto e = Evaluator(dns).evaluate(message("example.com", {{"signing.example.com", "s", true}}));
+    auto e =
+        Evaluator(dns).evaluate(message("example.com", {{"signing.example.com", "s", true}}));
     CPPUNIT_ASSERT(e.result == Result::kPass);
     CPPUNIT_ASSERT_EQUAL(std::string("dkim signing.example.com"), e.aligned);
     dns::StaticResolver strict;
     strict.add_txt("_dmarc.example.com", "v=DMARC1; p=reject; adkim=s");
-    e = Evaluator(strict).evaluate(message("example.com", {{"signing.example.com", "s", true}}));
+    e = Evaluator(strict).evaluate(
+        message("example.com", {{"signing.example.com", "s", true}}));
     CPPUNIT_ASSERT(e.result == Result::kFail);
     e = Evaluator(strict).evaluate(message("example.com", {{"EXAMPLE.COM", "s", true}}));
     CPPUNIT_ASSERT(e.result == Result::kPass);
@@ -354,8 +363,8 @@ class DmarcTest : public CppUnit::TestFixture {
     e = Evaluator(strict).evaluate(message("example.com", {}, "pass", "bounce.example.com"));
     CPPUNIT_ASSERT(e.result == Result::kFail);
     // An aligned DKIM pass with an SPF fail passes (§5.3.5: any aligned identifier).
-    e = Evaluator(strict).evaluate(message("example.com", {{"example.com", "s", true}}, "fail",
-                                           "attacker.example"));
+    e = Evaluator(strict).evaluate(
+        message("example.com", {{"example.com", "s", true}}, "fail", "attacker.example"));
     CPPUNIT_ASSERT(e.result == Result::kPass);
   }
 
@@ -373,15 +382,20 @@ class DmarcTest : public CppUnit::TestFixture {
     dns.add_txt("_dmarc.bank.example", "v=DMARC1; p=reject; psd=y");
     dns.add_txt("_dmarc.giant.bank.example", "v=DMARC1; p=quarantine");
     Evaluator ev(dns);
-    CPPUNIT_ASSERT_EQUAL(std::string("giant.bank.example"), *ev.org_domain("giant.bank.example"));
-    CPPUNIT_ASSERT_EQUAL(std::string("giant.bank.example"), *ev.org_domain("mail.giant.bank.example"));
-    CPPUNIT_ASSERT_EQUAL(std::string("mega.bank.example"), *ev.org_domain("mail.mega.bank.example"));
-    auto e = Evaluator(dns).evaluate(message("giant.bank.example", {{"mail.mega.bank.example", "s", true}},
-                                             "pass", "mail.giant.bank.example"));
+    CPPUNIT_ASSERT_EQUAL(std::string("giant.bank.example"),
+                         *ev.org_domain("giant.bank.example"));
+    CPPUNIT_ASSERT_EQUAL(std::string("giant.bank.example"),
+                         *ev.org_domain("mail.giant.bank.example"));
+    CPPUNIT_ASSERT_EQUAL(std::string("mega.bank.example"),
+                         *ev.org_domain("mail.mega.bank.example"));
+    auto e = Evaluator(dns).evaluate(message("giant.bank.example",
+                                             {{"mail.mega.bank.example", "s", true}}, "pass",
+                                             "mail.giant.bank.example"));
     CPPUNIT_ASSERT(e.result == Result::kPass);
     CPPUNIT_ASSERT_EQUAL(std::string("spf mail.giant.bank.example"), e.aligned);
     CPPUNIT_ASSERT_EQUAL(std::string("giant.bank.example"), e.policy_domain);
-    e = Evaluator(dns).evaluate(message("giant.bank.example", {{"mail.mega.bank.example", "s", true}}));
+    e = Evaluator(dns).evaluate(
+        message("giant.bank.example", {{"mail.mega.bank.example", "s", true}}));
     CPPUNIT_ASSERT(e.result == Result::kFail);
     CPPUNIT_ASSERT(e.policy == Policy::kQuarantine);
   }
@@ -399,8 +413,8 @@ class DmarcTest : public CppUnit::TestFixture {
     e = Evaluator(dns2).evaluate(message("example.com", {{"mail.example.com", "s", true}}));
     CPPUNIT_ASSERT(e.result == Result::kTempError);
     // ... but an aligned pass elsewhere decides it.
-    e = Evaluator(dns2).evaluate(message("example.com", {{"mail.example.com", "s", true}},
-                                         "pass", "example.com"));
+    e = Evaluator(dns2).evaluate(
+        message("example.com", {{"mail.example.com", "s", true}}, "pass", "example.com"));
     CPPUNIT_ASSERT(e.result == Result::kPass);
   }
 
@@ -409,7 +423,8 @@ class DmarcTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("example.com"), *dmarc::author_domain("Joe@Example.COM"));
     CPPUNIT_ASSERT_EQUAL(std::string("example.com"), *dmarc::author_domain("joe@example.com."));
     CPPUNIT_ASSERT_EQUAL(std::string("xn--bcher-kva.example"),
-                         *dmarc::author_domain("info@b\xc3\xbc" "cher.example"));
+                         *dmarc::author_domain("info@b\xc3\xbc"
+                                               "cher.example"));
     CPPUNIT_ASSERT(!dmarc::author_domain("joe@exa mple.com"));
     CPPUNIT_ASSERT(!dmarc::author_domain("joe@"));
     CPPUNIT_ASSERT(!dmarc::author_domain("joe@a..example"));

@@ -2,15 +2,16 @@
 /// The message session: plans per client, signing only, verifying only, both on one
 /// message, the header rewrite (RFC 8601 §5: our authserv-id removed, others kept), the
 /// spool spilling to a file, and each disposition. DNS is the in-memory StaticResolver.
-#include <cppunit/extensions/HelperMacros.h>
+#include "session/session.h"
 
 #include <memory>
 #include <string>
 
+#include <cppunit/extensions/HelperMacros.h>
+
 #include "config/host_list.h"
 #include "dkim/key.h"
 #include "dns/static_resolver.h"
-#include "session/session.h"
 #include "session/spool.h"
 
 using namespace postseal;
@@ -44,7 +45,8 @@ Setup make_setup(dns::StaticResolver& dns, std::shared_ptr<const dkim::PrivateKe
   Setup s;
   s.keys = [key](const std::string& author) {
     std::vector<config::SigningKey> out;
-    if (author.ends_with("@example.com")) out.push_back(config::SigningKey{"example.com", "sel", key});
+    if (author.ends_with("@example.com"))
+      out.push_back(config::SigningKey{"example.com", "sel", key});
     return out;
   };
   s.authserv_id = kAuthservId;
@@ -72,7 +74,8 @@ Run run(const Setup& setup, Plan plan, std::string_view msg, size_t chunk = 7) {
 
 // Folding (a line ending before a space or tab) undone, as RFC 5322 §2.2.3 reads it.
 std::string unfolded(std::string s) {
-  for (size_t p; (p = s.find("\n\t")) != std::string::npos || (p = s.find("\n ")) != std::string::npos;)
+  for (size_t p;
+       (p = s.find("\n\t")) != std::string::npos || (p = s.find("\n ")) != std::string::npos;)
     s.replace(p, 2, " ");
   return s;
 }
@@ -191,8 +194,9 @@ class SessionTest : public CppUnit::TestFixture {
     dns::StaticResolver dns;
     Run r = run(make_setup(dns, seed_key()), kVerify, kMessage);
     CPPUNIT_ASSERT(r.verdicts.dkim.empty());
-    CPPUNIT_ASSERT_EQUAL("Authentication-Results: mx.example.org; dkim=none\n" + std::string(kMessage),
-                         r.output);
+    CPPUNIT_ASSERT_EQUAL(
+        "Authentication-Results: mx.example.org; dkim=none\n" + std::string(kMessage),
+        r.output);
   }
 
   void forged_authres_removed_others_kept() {
@@ -316,7 +320,8 @@ class SessionTest : public CppUnit::TestFixture {
     dns.add_txt("sel._domainkey.example.com", key->public_record());
     Setup setup = make_setup(dns, key);
     std::string crlf;
-    for (char c : std::string(kMessage)) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    for (char c : std::string(kMessage))
+      crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
     Run s = run(setup, kSign, crlf);
     CPPUNIT_ASSERT(s.output.ends_with(crlf));
     Run r = run(setup, kVerify, s.output);
@@ -341,7 +346,8 @@ class SessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("4.7.0"), r.code);
     r = run(setup, kSign, "From: a@example.com\nFrom: b@example.com\n\nx\n");
     CPPUNIT_ASSERT(r.disposition == Disposition::kTempFail);
-    CPPUNIT_ASSERT_EQUAL(std::string("more than one From header field"), r.verdicts.sign.reason);
+    CPPUNIT_ASSERT_EQUAL(std::string("more than one From header field"),
+                         r.verdicts.sign.reason);
   }
 
   void not_ours_passes_unsigned() {
@@ -366,7 +372,8 @@ class SessionTest : public CppUnit::TestFixture {
     s.finish();
     CPPUNIT_ASSERT(s.disposition() == Disposition::kTempFail);
     CPPUNIT_ASSERT_EQUAL(std::string("4.3.0"), s.status_code());
-    CPPUNIT_ASSERT(s.disposition_reason().find("/nonexistent/postseal-spool") != std::string::npos);
+    CPPUNIT_ASSERT(s.disposition_reason().find("/nonexistent/postseal-spool") !=
+                   std::string::npos);
   }
 
   void malformed_header_verified_as_permerror_unchanged() {
@@ -375,7 +382,8 @@ class SessionTest : public CppUnit::TestFixture {
     Run r = run(make_setup(dns, seed_key()), kVerify, bad);
     CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
     CPPUNIT_ASSERT(!r.verdicts.header_error.empty());
-    CPPUNIT_ASSERT(r.output.starts_with("Authentication-Results: mx.example.org; dkim=permerror"));
+    CPPUNIT_ASSERT(
+        r.output.starts_with("Authentication-Results: mx.example.org; dkim=permerror"));
     CPPUNIT_ASSERT(r.output.ends_with(bad));
     Run s = run(make_setup(dns, seed_key()), kSign, bad);
     CPPUNIT_ASSERT(s.verdicts.sign.kind == SignVerdict::Kind::kUnsignable);
@@ -384,8 +392,10 @@ class SessionTest : public CppUnit::TestFixture {
 
   void neither_passes_untouched() {
     dns::StaticResolver dns;
-    const std::string msg = "Authentication-Results: mx.example.org; dkim=pass\n" + std::string(kMessage);
-    Run r = run(make_setup(dns, seed_key()), Plan{false, false, "client x is not internal", {}}, msg);
+    const std::string msg =
+        "Authentication-Results: mx.example.org; dkim=pass\n" + std::string(kMessage);
+    Run r = run(make_setup(dns, seed_key()), Plan{false, false, "client x is not internal", {}},
+                msg);
     CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
     CPPUNIT_ASSERT_EQUAL(msg, r.output);
   }
@@ -394,9 +404,12 @@ class SessionTest : public CppUnit::TestFixture {
   // Received field were added by our own MTA (postseal-policyd's, through PREPEND).
   void our_own_authres_above_received_stays() {
     dns::StaticResolver dns;
-    const std::string ours = "Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=joe@example.com\n";
-    const std::string received = "Received: from client.example.com by mx.example.org (Postfix)\n";
-    const std::string forged = "Authentication-Results: mx.example.org; dkim=pass header.d=bank.example\n";
+    const std::string ours =
+        "Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=joe@example.com\n";
+    const std::string received =
+        "Received: from client.example.com by mx.example.org (Postfix)\n";
+    const std::string forged =
+        "Authentication-Results: mx.example.org; dkim=pass header.d=bank.example\n";
     std::string msg = ours + received + forged + kMessage;
     Run r = run(make_setup(dns, seed_key()), kVerify, msg);
     CPPUNIT_ASSERT_EQUAL(size_t(1), r.verdicts.forged_removed);
@@ -417,7 +430,8 @@ class SessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.verdicts.dmarc && r.verdicts.dmarc->result == dmarc::Result::kPass);
     std::string ar = r.output.substr(0, r.output.find("\nDKIM-Signature"));
     ar = unfolded(ar);
-    CPPUNIT_ASSERT(ar.find("dmarc=pass (p=reject) header.from=example.com") != std::string::npos);
+    CPPUNIT_ASSERT(ar.find("dmarc=pass (p=reject) header.from=example.com") !=
+                   std::string::npos);
     CPPUNIT_ASSERT(ar.find("policy.dmarc") == std::string::npos);
   }
 
@@ -452,9 +466,11 @@ class SessionTest : public CppUnit::TestFixture {
         "receiver=mx.example.org; identity=mailfrom;\n";
     const std::string received = "Received: from out.example.com by mx.example.org (Postfix)\n";
     Run trusted = run(setup, kVerify, spf + received + kMessage);
-    CPPUNIT_ASSERT(trusted.verdicts.spf && trusted.verdicts.spf->domain == "bounce.example.com");
+    CPPUNIT_ASSERT(trusted.verdicts.spf &&
+                   trusted.verdicts.spf->domain == "bounce.example.com");
     CPPUNIT_ASSERT(trusted.verdicts.dmarc->result == dmarc::Result::kPass);
-    CPPUNIT_ASSERT_EQUAL(std::string("spf bounce.example.com"), trusted.verdicts.dmarc->aligned);
+    CPPUNIT_ASSERT_EQUAL(std::string("spf bounce.example.com"),
+                         trusted.verdicts.dmarc->aligned);
     Run forged = run(setup, kVerify, received + spf + kMessage);
     CPPUNIT_ASSERT(!forged.verdicts.spf);
     CPPUNIT_ASSERT(forged.verdicts.dmarc->result == dmarc::Result::kFail);
@@ -470,13 +486,15 @@ class SessionTest : public CppUnit::TestFixture {
     setup.dmarc = true;
     Run r = run(setup, kVerify, "From: a@example.com\nFrom: b@example.net\n\nbody\n");
     CPPUNIT_ASSERT(!r.verdicts.dmarc);
-    CPPUNIT_ASSERT(unfolded(r.output).find("dmarc=permerror (more than one From header field)") !=
-                   std::string::npos);
+    CPPUNIT_ASSERT(
+        unfolded(r.output).find("dmarc=permerror (more than one From header field)") !=
+        std::string::npos);
   }
 
   void received_spf_parsing() {
     auto r = session::parse_received_spf(
-        " SoftFail (mx: (nested; comment) x) client-ip=192.0.2.1; envelope-from=\"a b\"@example.com;"
+        " SoftFail (mx: (nested; comment) x) client-ip=192.0.2.1; envelope-from=\"a "
+        "b\"@example.com;"
         " helo=h.example; receiver=mx.example.org; identity=helo");
     CPPUNIT_ASSERT(r);
     CPPUNIT_ASSERT_EQUAL(std::string("softfail"), r->result);
