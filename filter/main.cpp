@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "filter/pipe_filter.h"
+#include "util/openssl_init.h"
 
 int main(int argc, char** argv) {
+  postseal::OpensslLibrary openssl;
   try {
     return postseal::filter::run_pipe_filter(std::vector<std::string>(argv + 1, argv + argc));
   } catch (...) {
