@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include <dlfcn.h>
 #include <idn2.h>
 
 #include "util/ascii.h"
@@ -50,6 +51,19 @@ bool is_subdomain(std::string_view d, std::string_view of) {
   return d.size() > of.size() && d.ends_with(of) && d[d.size() - of.size() - 1] == '.';
 }
 
+// libidn2's U-label to A-label conversion, loaded on first use: only a non-ASCII
+// Author Domain needs it, and linking it would make every postseal-filter run (most
+// only sign) load and relocate libidn2 and libunistring (0.9 M instructions, about 5 %
+// of a signing run; doc/notes/pipe-filter-cost.md). The soname is libidn2's stable one.
+using ToAscii = int (*)(const char*, char**, int);
+ToAscii idn2_to_ascii() {
+  static ToAscii fn = [] {
+    void* lib = ::dlopen("libidn2.so.0", RTLD_NOW | RTLD_LOCAL);
+    return lib ? reinterpret_cast<ToAscii>(::dlsym(lib, "idn2_to_ascii_8z")) : nullptr;
+  }();
+  return fn;
+}
+
 }  // namespace
 
 std::string_view to_string(Result r) {
@@ -78,9 +92,10 @@ std::optional<std::string> author_domain(std::string_view address) {
   for (unsigned char c : domain) ascii = ascii && c < 128;
   if (!ascii) {
     // U-labels to A-labels (RFC 5890 §2.3), IDNA2008 with the UTS #46 mapping.
+    ToAscii to_ascii = idn2_to_ascii();
     char* out = nullptr;
-    if (idn2_to_ascii_8z(domain.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) !=
-        IDN2_OK)
+    if (to_ascii == nullptr ||
+        to_ascii(domain.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK)
       return std::nullopt;
     domain = out;
     std::free(out);
