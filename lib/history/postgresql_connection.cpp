@@ -24,6 +24,9 @@ class PgConnection : public Connection {
     conn_.reset(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
     if (!conn_) throw TempFailure("history: postgresql: out of memory");
     if (PQstatus(conn_.get()) != CONNECTION_OK) fail();
+    // libpq prints server notices ("relation ... already exists, skipping") on stderr;
+    // they say nothing an operator needs, and stderr is pipe(8)'s bounce text.
+    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
     query("SET statement_timeout = " + std::to_string(timeout_seconds * 1000), {});
   }
 
