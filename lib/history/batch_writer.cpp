@@ -98,7 +98,7 @@ void BatchWriter::write(const std::vector<Row>& batch) {
       std::lock_guard lock(mu_);
       failed_ += batch.size();
     }
-    warn_("history: " + std::to_string(batch.size()) + " rows not written: " + e.what());
+    warn_(std::string(e.what()) + "; " + std::to_string(batch.size()) + " rows not written");
   }
 }
 

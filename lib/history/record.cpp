@@ -22,7 +22,8 @@ void record_after_delivery(const config::Settings& settings, const session::Sess
     if (!row) return;
     open_store(spec, kWriteTimeoutSeconds)->insert({*row});
   } catch (const std::exception& e) {
-    logger.warning(queue_id, std::string("history: row not written: ") + e.what());
+    // The store's messages start with "history: " already.
+    logger.warning(queue_id, std::string(e.what()) + "; row not written");
   }
 }
 

@@ -22,7 +22,8 @@ inline constexpr int kWriteTimeoutSeconds = 2;
 
 /// Records `message`'s evaluation (when there was one, and `history` is not empty) for
 /// the envelope `client` and the first of `recipients`, at `now` (seconds since the
-/// epoch). On failure logs "warning: QID: history: ..." through `logger`. Never throws.
+/// epoch). On failure logs "warning: QID: history: REASON; row not written" through
+/// `logger`. Never throws.
 void record_after_delivery(const config::Settings& settings, const session::Session& message,
                            const session::Client& client,
                            const std::vector<std::string>& recipients,

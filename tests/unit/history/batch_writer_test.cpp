@@ -40,7 +40,7 @@ class FakeStore : public history::Store {
     s_.cv.notify_all();
     s_.cv.wait(lock, [&] { return s_.gate_open; });
     s_.inserting = false;
-    if (s_.fail) throw TempFailure("database is locked");
+    if (s_.fail) throw TempFailure("history: sqlite h.db: database is locked");
     s_.batch_sizes.push_back(rows.size());
     for (const auto& r : rows) s_.times.push_back(r.time);
   }
@@ -130,7 +130,7 @@ class BatchWriterTest : public CppUnit::TestFixture {
     w.push(at(1));
     w.flush();
     CPPUNIT_ASSERT_EQUAL(uint64_t{1}, w.failed());
-    CPPUNIT_ASSERT_EQUAL(std::string("history: 1 rows not written: database is locked"),
+    CPPUNIT_ASSERT_EQUAL(std::string("history: sqlite h.db: database is locked; 1 rows not written"),
                          s.warnings.at(0));
     {
       std::lock_guard lock(s.mu);

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "history/row.h"
+#include "config/temp_dir.h"
 #include "history/store.h"
 #include "util/c_handle.h"
 #include "util/errors.h"
@@ -98,12 +99,6 @@ class HistoryStoreTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void setUp() override {
-    char tmpl[] = "/tmp/postseal-history-XXXXXX";
-    CPPUNIT_ASSERT(mkdtemp(tmpl));
-    dir_ = tmpl;
-  }
-  void tearDown() override { std::filesystem::remove_all(dir_); }
 
   void row_keeps_identifiers_policy_and_results() {
     auto row = history::row_from(failing_verdicts(), client("<Bob@Bounce.Example>"), 1700000000,
@@ -247,7 +242,8 @@ class HistoryStoreTest : public CppUnit::TestFixture {
   }
 
  private:
-  std::string dir_;
+  testing::TempDir tmp_;
+  const std::string& dir_ = tmp_.path();
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(HistoryStoreTest);
