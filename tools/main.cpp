@@ -1,6 +1,7 @@
 /// \file
 /// postseal(1), the operator's tool: keygen, sign, verify and report aggregate (testkey,
-/// check-dns and report send follow). A thin main: pick the subcommand, run it, map exceptions to sysexits.
+/// check-dns and report send follow). A thin main: pick the subcommand, run it, map
+/// exceptions to sysexits.
 ///
 /// SYNOPSIS
 ///   postseal keygen --domain D --selector S [--type rsa|ed25519] [--bits N] [--directory DIR]

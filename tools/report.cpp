@@ -7,8 +7,6 @@
 /// cannot be written.
 #include "config.h"
 
-#include <sysexits.h>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include <boost/program_options.hpp>
+#include <sysexits.h>
 
 #include "config/options.h"
 #include "history/aggregate.h"
@@ -57,9 +56,9 @@ int run_aggregate(const std::vector<std::string>& args) {
   desc.add_options()("help,h", "show this help")(
       "period", po::value<std::string>()->default_value(""),
       "BEGIN..END (YYYY-MM-DD or seconds since the epoch, END excluded) or one UTC day "
-      "YYYY-MM-DD; empty: yesterday (UTC)")(
-      "directory,d", po::value<std::string>()->default_value("."),
-      "where the .xml.gz files are written");
+      "YYYY-MM-DD; empty: yesterday (UTC)")("directory,d",
+                                            po::value<std::string>()->default_value("."),
+                                            "where the .xml.gz files are written");
   config::Settings::describe(desc, config::kReportTool);
   po::variables_map vm;
   try {
@@ -96,8 +95,8 @@ int run_aggregate(const std::vector<std::string>& args) {
   const std::string dir = vm["directory"].as<std::string>();
   for (const auto& report : history::build_reports(rows, info)) {
     if (!write_file(dir, report.file_name, history::gzip(report.xml))) {
-      std::cerr << "postseal report aggregate: cannot write " << dir << "/"
-                << report.file_name << "\n";
+      std::cerr << "postseal report aggregate: cannot write " << dir << "/" << report.file_name
+                << "\n";
       return EX_CANTCREAT;
     }
     std::cout << report.file_name << "\n";

@@ -2,14 +2,14 @@
 /// RFC 9990 aggregate report XML, file names and gzip (see aggregate.h).
 #include "history/aggregate.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <tuple>
+
+#include <zlib.h>
 
 #include "util/errors.h"
 
@@ -51,9 +51,9 @@ Group group_of(const Row& r) {
   std::stable_partition(dkim.begin(), dkim.end(),
                         [](const DkimResult& d) { return d.result == "pass"; });
   if (dkim.size() > kMaxSignatures) dkim.resize(kMaxSignatures);
-  return {r.source_ip,       reported_disposition(r), r.dkim_aligned,  r.spf_aligned,
-          r.override_reason, r.override_comment,      r.header_from,   r.envelope_from,
-          r.envelope_to,     std::move(dkim),         r.spf_domain,    r.spf_scope,
+  return {r.source_ip,       reported_disposition(r), r.dkim_aligned, r.spf_aligned,
+          r.override_reason, r.override_comment,      r.header_from,  r.envelope_from,
+          r.envelope_to,     std::move(dkim),         r.spf_domain,   r.spf_scope,
           r.spf_result};
 }
 
@@ -187,9 +187,11 @@ std::optional<int64_t> parse_instant(std::string_view t) {
   int y = 0;
   unsigned m = 0, d = 0;
   char extra = 0;
-  if (t.size() != 10 || std::sscanf(std::string(t).c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &extra) != 3)
+  if (t.size() != 10 ||
+      std::sscanf(std::string(t).c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &extra) != 3)
     return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                  std::chrono::day{d}};
   if (!ymd.ok()) return std::nullopt;
   return std::chrono::sys_days(ymd).time_since_epoch().count() * kDay;
 }
@@ -220,11 +222,21 @@ std::string xml_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
         out += c;
@@ -237,8 +249,8 @@ std::string report_id(const std::string& receiver, const std::string& policy_dom
                       int64_t begin, int64_t end) {
   // FNV-1a over the fields: stable across runs and hosts, so the same report gets
   // the same name; the period start in front keeps the ids of a domain apart.
-  std::string key = receiver + "!" + policy_domain + "!" + std::to_string(begin) + "!" +
-                    std::to_string(end);
+  std::string key =
+      receiver + "!" + policy_domain + "!" + std::to_string(begin) + "!" + std::to_string(end);
   uint64_t h = 14695981039346656037ull;
   for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
   char hex[17];

@@ -26,7 +26,8 @@ class PgConnection : public Connection {
     if (PQstatus(conn_.get()) != CONNECTION_OK) fail();
     // libpq prints server notices ("relation ... already exists, skipping") on stderr;
     // they say nothing an operator needs, and stderr is pipe(8)'s bounce text.
-    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_.get(), [](void*, const char*) {}, nullptr);
     query("SET statement_timeout = " + std::to_string(timeout_seconds * 1000), {});
   }
 
@@ -41,7 +42,8 @@ class PgConnection : public Connection {
     std::vector<SqlRow> out;
     for (int r = 0; r < PQntuples(res.get()); ++r) {
       SqlRow row;
-      for (int c = 0; c < PQnfields(res.get()); ++c) row.emplace_back(PQgetvalue(res.get(), r, c));
+      for (int c = 0; c < PQnfields(res.get()); ++c)
+        row.emplace_back(PQgetvalue(res.get(), r, c));
       out.push_back(std::move(row));
     }
     return out;
@@ -61,7 +63,8 @@ class PgConnection : public Connection {
 
 }  // namespace
 
-std::unique_ptr<Connection> connect_postgresql(const std::string& conninfo, int timeout_seconds) {
+std::unique_ptr<Connection> connect_postgresql(const std::string& conninfo,
+                                               int timeout_seconds) {
   return std::make_unique<PgConnection>(conninfo, timeout_seconds);
 }
 

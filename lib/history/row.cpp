@@ -69,10 +69,10 @@ std::optional<Row> row_from(const session::Verdicts& verdicts, const session::Cl
   // here, so such a message reports spf=fail in policy_evaluated.
   if (e.result == dmarc::Result::kPass) {
     row.dkim_aligned = e.aligned.starts_with("dkim ");
-    row.spf_aligned = e.aligned.starts_with("spf ") ||
-                      (verdicts.spf && verdicts.spf->result == "pass" &&
-                       !client.sender.empty() &&
-                       address_domain("@" + verdicts.spf->domain) == e.author_domain);
+    row.spf_aligned =
+        e.aligned.starts_with("spf ") ||
+        (verdicts.spf && verdicts.spf->result == "pass" && !client.sender.empty() &&
+         address_domain("@" + verdicts.spf->domain) == e.author_domain);
   }
 
   // After the queue nothing is rejected or quarantined: a failing message is marked

@@ -26,28 +26,28 @@ struct DkimResult {
 };
 
 struct Row {
-  int64_t time = 0;            ///< seconds since the epoch
-  std::string source_ip;       ///< the SMTP client; empty for a local submission
-  std::string header_from;     ///< RFC5322.From domain
-  std::string envelope_from;   ///< RFC5321.MailFrom domain; empty for the null sender
-  std::string envelope_to;     ///< the first recipient's domain
-  std::string policy_domain;   ///< where the record in force was found; empty: none
+  int64_t time = 0;           ///< seconds since the epoch
+  std::string source_ip;      ///< the SMTP client; empty for a local submission
+  std::string header_from;    ///< RFC5322.From domain
+  std::string envelope_from;  ///< RFC5321.MailFrom domain; empty for the null sender
+  std::string envelope_to;    ///< the first recipient's domain
+  std::string policy_domain;  ///< where the record in force was found; empty: none
   /// The record as published (RFC 9990 §3.1.1.5): p, sp, np as "none", "quarantine",
   /// "reject" (sp and np empty when absent), adkim and aspf "r" or "s", testing "y" or
   /// "n", psd "y", "n" or "u".
   std::string p, sp, np, adkim, aspf, testing, psd;
   std::string discovery_method = "treewalk";  ///< RFC 9989 §4.10
-  std::string dmarc_result;  ///< none, pass, fail, temperror, permerror
-  bool dkim_aligned = false;  ///< an aligned DKIM pass (policy_evaluated/dkim)
-  bool spf_aligned = false;   ///< an aligned SPF pass (policy_evaluated/spf)
-  std::string disposition_applied;    ///< none, quarantine, reject: what was done
-  std::string disposition_requested;  ///< what the policy asked for (after t=)
+  std::string dmarc_result;                   ///< none, pass, fail, temperror, permerror
+  bool dkim_aligned = false;                  ///< an aligned DKIM pass (policy_evaluated/dkim)
+  bool spf_aligned = false;                   ///< an aligned SPF pass (policy_evaluated/spf)
+  std::string disposition_applied;            ///< none, quarantine, reject: what was done
+  std::string disposition_requested;          ///< what the policy asked for (after t=)
   /// RFC 9990 §3.1.6 override type (local_policy, policy_test_mode, ...) and comment;
   /// empty when the policy was applied as asked.
   std::string override_reason, override_comment;
   std::string spf_domain;
-  std::string spf_scope;   ///< mfrom or helo; empty when there was no SPF result
-  std::string spf_result;  ///< RFC 8601 §2.7.2 name; empty when there was none
+  std::string spf_scope;         ///< mfrom or helo; empty when there was no SPF result
+  std::string spf_result;        ///< RFC 8601 §2.7.2 name; empty when there was none
   std::vector<DkimResult> dkim;  ///< one per checked signature, top down
 
   bool operator==(const Row&) const = default;

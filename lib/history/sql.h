@@ -28,7 +28,8 @@ class Connection {
 /// Throws TempFailure when the file cannot be opened.
 std::unique_ptr<Connection> connect_sqlite(const std::string& path, int timeout_seconds);
 /// `conninfo` is a libpq URI or key=value string. Throws TempFailure.
-std::unique_ptr<Connection> connect_postgresql(const std::string& conninfo, int timeout_seconds);
+std::unique_ptr<Connection> connect_postgresql(const std::string& conninfo,
+                                               int timeout_seconds);
 
 }  // namespace postseal::history::detail
 

@@ -30,8 +30,7 @@ class SqliteConnection : public Connection {
   std::vector<SqlRow> query(const std::string& sql,
                             const std::vector<std::string>& params) override {
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
-      fail();
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) fail();
     SqliteStmt st(raw);
     for (size_t i = 0; i < params.size(); ++i)
       if (sqlite3_bind_text(st.get(), static_cast<int>(i + 1), params[i].data(),

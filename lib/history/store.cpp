@@ -19,12 +19,30 @@ using detail::SqlRow;
 // The columns of dmarc_history after id, in Row's order; every one is TEXT except
 // time (an integer) and the two alignment flags (0 or 1).
 constexpr std::string_view kColumns[] = {
-    "time",          "source_ip",     "header_from",      "envelope_from",
-    "envelope_to",   "policy_domain", "p",                "sp",
-    "np",            "adkim",         "aspf",             "testing",
-    "psd",           "discovery_method", "dmarc_result",  "dkim_aligned",
-    "spf_aligned",   "disposition_applied", "disposition_requested", "override_reason",
-    "override_comment", "spf_domain", "spf_scope",        "spf_result",
+    "time",
+    "source_ip",
+    "header_from",
+    "envelope_from",
+    "envelope_to",
+    "policy_domain",
+    "p",
+    "sp",
+    "np",
+    "adkim",
+    "aspf",
+    "testing",
+    "psd",
+    "discovery_method",
+    "dmarc_result",
+    "dkim_aligned",
+    "spf_aligned",
+    "disposition_applied",
+    "disposition_requested",
+    "override_reason",
+    "override_comment",
+    "spf_domain",
+    "spf_scope",
+    "spf_result",
 };
 
 std::string column_list() {
@@ -34,11 +52,30 @@ std::string column_list() {
 }
 
 std::vector<std::string> to_params(const Row& r) {
-  return {std::to_string(r.time), r.source_ip, r.header_from, r.envelope_from, r.envelope_to,
-          r.policy_domain, r.p, r.sp, r.np, r.adkim, r.aspf, r.testing, r.psd,
-          r.discovery_method, r.dmarc_result, r.dkim_aligned ? "1" : "0",
-          r.spf_aligned ? "1" : "0", r.disposition_applied, r.disposition_requested,
-          r.override_reason, r.override_comment, r.spf_domain, r.spf_scope, r.spf_result};
+  return {std::to_string(r.time),
+          r.source_ip,
+          r.header_from,
+          r.envelope_from,
+          r.envelope_to,
+          r.policy_domain,
+          r.p,
+          r.sp,
+          r.np,
+          r.adkim,
+          r.aspf,
+          r.testing,
+          r.psd,
+          r.discovery_method,
+          r.dmarc_result,
+          r.dkim_aligned ? "1" : "0",
+          r.spf_aligned ? "1" : "0",
+          r.disposition_applied,
+          r.disposition_requested,
+          r.override_reason,
+          r.override_comment,
+          r.spf_domain,
+          r.spf_scope,
+          r.spf_result};
 }
 
 // `v` holds the columns of kColumns in order, from `first` on.
@@ -46,15 +83,28 @@ Row from_columns(const SqlRow& v, size_t first) {
   auto at = [&](size_t i) -> const std::string& { return v[first + i]; };
   Row r;
   r.time = std::stoll(at(0));
-  std::string* text[] = {&r.source_ip, &r.header_from, &r.envelope_from, &r.envelope_to,
-                         &r.policy_domain, &r.p, &r.sp, &r.np, &r.adkim, &r.aspf,
-                         &r.testing, &r.psd, &r.discovery_method, &r.dmarc_result};
+  std::string* text[] = {&r.source_ip,
+                         &r.header_from,
+                         &r.envelope_from,
+                         &r.envelope_to,
+                         &r.policy_domain,
+                         &r.p,
+                         &r.sp,
+                         &r.np,
+                         &r.adkim,
+                         &r.aspf,
+                         &r.testing,
+                         &r.psd,
+                         &r.discovery_method,
+                         &r.dmarc_result};
   size_t i = 1;
   for (auto* t : text) *t = at(i++);
   r.dkim_aligned = at(i++) == "1";
   r.spf_aligned = at(i++) == "1";
-  std::string* rest[] = {&r.disposition_applied, &r.disposition_requested, &r.override_reason,
-                         &r.override_comment, &r.spf_domain, &r.spf_scope, &r.spf_result};
+  std::string* rest[] = {&r.disposition_applied, &r.disposition_requested,
+                         &r.override_reason,     &r.override_comment,
+                         &r.spf_domain,          &r.spf_scope,
+                         &r.spf_result};
   for (auto* t : rest) *t = at(i++);
   return r;
 }
@@ -102,10 +152,11 @@ class SqlStore : public Store {
         auto id = db_->query(kInsert, to_params(r));
         if (id.empty() || id[0].empty()) throw TempFailure("history: insert returned no id");
         for (size_t i = 0; i < r.dkim.size(); ++i)
-          db_->query("INSERT INTO dmarc_history_dkim (row_id, position, domain, selector,"
-                     " result) VALUES ($1, $2, $3, $4, $5)",
-                     {id[0][0], std::to_string(i), r.dkim[i].domain, r.dkim[i].selector,
-                      r.dkim[i].result});
+          db_->query(
+              "INSERT INTO dmarc_history_dkim (row_id, position, domain, selector,"
+              " result) VALUES ($1, $2, $3, $4, $5)",
+              {id[0][0], std::to_string(i), r.dkim[i].domain, r.dkim[i].selector,
+               r.dkim[i].result});
       }
     });
   }
@@ -117,9 +168,9 @@ class SqlStore : public Store {
       where += " AND policy_domain = $3";
       params.push_back(policy_domain);
     }
-    auto found = db_->query("SELECT id, " + column_list() + " FROM dmarc_history" + where +
-                                " ORDER BY time, id",
-                            params);
+    auto found = db_->query(
+        "SELECT id, " + column_list() + " FROM dmarc_history" + where + " ORDER BY time, id",
+        params);
     std::vector<Row> out;
     std::map<std::string, size_t> by_id;
     for (const auto& v : found) {
@@ -128,7 +179,8 @@ class SqlStore : public Store {
     }
     auto dkim = db_->query(
         "SELECT row_id, domain, selector, result FROM dmarc_history_dkim WHERE row_id IN"
-        " (SELECT id FROM dmarc_history" + where + ") ORDER BY row_id, position",
+        " (SELECT id FROM dmarc_history" +
+            where + ") ORDER BY row_id, position",
         params);
     for (const auto& d : dkim) {
       auto it = by_id.find(d[0]);

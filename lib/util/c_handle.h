@@ -7,11 +7,11 @@
 
 #include <memory>
 
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <openssl/bio.h>
 #include <openssl/decoder.h>
 #include <openssl/evp.h>
-#include <libpq-fe.h>
 #include <sqlite3.h>
 
 // libspf2's headers declare C functions without extern "C".

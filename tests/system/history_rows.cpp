@@ -48,11 +48,18 @@ int main(int argc, char** argv) {
       }
       history::Row r;
       r.time = std::stoll(f[0]);
-      std::string history::Row::*text[] = {
-          &history::Row::source_ip,   &history::Row::header_from, &history::Row::envelope_from,
-          &history::Row::envelope_to, &history::Row::policy_domain, &history::Row::p,
-          &history::Row::sp,          &history::Row::np,          &history::Row::adkim,
-          &history::Row::aspf,        &history::Row::testing,     &history::Row::dmarc_result};
+      std::string history::Row::*text[] = {&history::Row::source_ip,
+                                           &history::Row::header_from,
+                                           &history::Row::envelope_from,
+                                           &history::Row::envelope_to,
+                                           &history::Row::policy_domain,
+                                           &history::Row::p,
+                                           &history::Row::sp,
+                                           &history::Row::np,
+                                           &history::Row::adkim,
+                                           &history::Row::aspf,
+                                           &history::Row::testing,
+                                           &history::Row::dmarc_result};
       size_t i = 1;
       for (auto member : text) r.*member = f[i++];
       r.dkim_aligned = f[i++] == "1";

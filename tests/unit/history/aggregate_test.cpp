@@ -4,15 +4,15 @@
 /// pct and with defaults filled in (§3.1.1.5), records grouped by source IP,
 /// disposition and results with counts (§3.1.1.7), the override reason (§3.1.6), the
 /// file name and unique-id (§3.5.2), XML escaping, gzip (RFC 1952), and --period.
-#include <cppunit/extensions/HelperMacros.h>
-
-#include <zlib.h>
+#include "history/aggregate.h"
 
 #include <cctype>
 #include <string>
 #include <vector>
 
-#include "history/aggregate.h"
+#include <cppunit/extensions/HelperMacros.h>
+#include <zlib.h>
+
 #include "util/errors.h"
 
 using namespace postseal;
@@ -58,7 +58,8 @@ history::ReportInfo info() {
 
 size_t count(const std::string& hay, const std::string& needle) {
   size_t n = 0;
-  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1))
+    ++n;
   return n;
 }
 
@@ -97,10 +98,10 @@ class AggregateTest : public CppUnit::TestFixture {
   void one_report_per_policy_domain() {
     Row none = row(kDay + 5, "192.0.2.9", "nodmarc.example", "none");
     none.policy_domain.clear();
-    auto reports = history::build_reports(
-        {row(kDay + 1, "192.0.2.1", "b.example", "pass"),
-         row(kDay + 2, "192.0.2.1", "a.example", "pass"), none},
-        info());
+    auto reports =
+        history::build_reports({row(kDay + 1, "192.0.2.1", "b.example", "pass"),
+                                row(kDay + 2, "192.0.2.1", "a.example", "pass"), none},
+                               info());
     CPPUNIT_ASSERT_EQUAL(size_t{2}, reports.size());
     CPPUNIT_ASSERT_EQUAL(std::string("a.example"), reports[0].policy_domain);
     CPPUNIT_ASSERT_EQUAL(std::string("b.example"), reports[1].policy_domain);
@@ -108,9 +109,11 @@ class AggregateTest : public CppUnit::TestFixture {
   }
 
   void namespace_and_first_level_order() {
-    auto xml = history::build_reports({row(kDay, "192.0.2.1", "a.example", "pass")}, info())[0].xml;
-    CPPUNIT_ASSERT(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                                   "<feedback xmlns=\"urn:ietf:params:xml:ns:dmarc-2.0\">\n"));
+    auto xml =
+        history::build_reports({row(kDay, "192.0.2.1", "a.example", "pass")}, info())[0].xml;
+    CPPUNIT_ASSERT(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        "<feedback xmlns=\"urn:ietf:params:xml:ns:dmarc-2.0\">\n"));
     size_t v = xml.find("<version>1.0</version>"), m = xml.find("<report_metadata>"),
            p = xml.find("<policy_published>"), r = xml.find("<record>");
     CPPUNIT_ASSERT(v < m && m < p && p < r && r != std::string::npos);
@@ -125,20 +128,21 @@ class AggregateTest : public CppUnit::TestFixture {
     b.p = "quarantine";  // §3.3: the final configuration observed is reported
     b.np = "reject";
     auto xml = history::build_reports({b, a}, info())[0].xml;
-    CPPUNIT_ASSERT(xml.find("<p>quarantine</p>\n    <sp>quarantine</sp>\n    <np>reject</np>") !=
+    CPPUNIT_ASSERT(
+        xml.find("<p>quarantine</p>\n    <sp>quarantine</sp>\n    <np>reject</np>") !=
+        std::string::npos);
+    CPPUNIT_ASSERT(xml.find("<discovery_method>treewalk</discovery_method>") !=
                    std::string::npos);
-    CPPUNIT_ASSERT(xml.find("<discovery_method>treewalk</discovery_method>") != std::string::npos);
     CPPUNIT_ASSERT(xml.find("<testing>n</testing>") != std::string::npos);
     CPPUNIT_ASSERT(xml.find("pct") == std::string::npos);
   }
 
   void records_grouped_with_counts() {
-    auto xml = history::build_reports(
-                   {row(kDay, "192.0.2.1", "a.example", "pass"),
-                    row(kDay + 1, "192.0.2.1", "a.example", "pass"),
-                    row(kDay + 2, "192.0.2.1", "a.example", "fail"),
-                    row(kDay + 3, "192.0.2.2", "a.example", "pass")},
-                   info())[0]
+    auto xml = history::build_reports({row(kDay, "192.0.2.1", "a.example", "pass"),
+                                       row(kDay + 1, "192.0.2.1", "a.example", "pass"),
+                                       row(kDay + 2, "192.0.2.1", "a.example", "fail"),
+                                       row(kDay + 3, "192.0.2.2", "a.example", "pass")},
+                                      info())[0]
                    .xml;
     CPPUNIT_ASSERT_EQUAL(size_t{3}, count(xml, "<record>"));
     CPPUNIT_ASSERT_EQUAL(size_t{1}, count(xml, "<count>2</count>"));
@@ -189,15 +193,15 @@ class AggregateTest : public CppUnit::TestFixture {
                          rep.file_name);
     CPPUNIT_ASSERT(rep.xml.find("<report_id>" + id + "</report_id>") != std::string::npos);
     // The same report made again gets the same name (§3.5.2); another domain another.
-    CPPUNIT_ASSERT_EQUAL(id, history::report_id("receiver.example", "a.example", kDay,
-                                                kDay + 86399));
-    CPPUNIT_ASSERT(id != history::report_id("receiver.example", "b.example", kDay, kDay + 86399));
+    CPPUNIT_ASSERT_EQUAL(
+        id, history::report_id("receiver.example", "a.example", kDay, kDay + 86399));
+    CPPUNIT_ASSERT(id !=
+                   history::report_id("receiver.example", "b.example", kDay, kDay + 86399));
   }
 
   void gzip_round_trips() {
-    std::string text = history::build_reports({row(kDay, "192.0.2.1", "a.example", "pass")},
-                                              info())[0]
-                           .xml;
+    std::string text =
+        history::build_reports({row(kDay, "192.0.2.1", "a.example", "pass")}, info())[0].xml;
     std::string gz = history::gzip(text);
     CPPUNIT_ASSERT(gz.size() > 18);
     CPPUNIT_ASSERT_EQUAL('\x1f', gz[0]);  // RFC 1952 §2.3.1: ID1 ID2

@@ -2,14 +2,15 @@
 /// The bounded batching writer: rows reach the store in batches; a full queue drops
 /// new rows without blocking, counts them and says so in one warning line; a store that
 /// fails loses its batch (counted, logged) and is opened again for the next one.
-#include <cppunit/extensions/HelperMacros.h>
+#include "history/batch_writer.h"
 
 #include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
 
-#include "history/batch_writer.h"
+#include <cppunit/extensions/HelperMacros.h>
+
 #include "util/errors.h"
 
 using namespace postseal;
@@ -130,8 +131,9 @@ class BatchWriterTest : public CppUnit::TestFixture {
     w.push(at(1));
     w.flush();
     CPPUNIT_ASSERT_EQUAL(uint64_t{1}, w.failed());
-    CPPUNIT_ASSERT_EQUAL(std::string("history: sqlite h.db: database is locked; 1 rows not written"),
-                         s.warnings.at(0));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("history: sqlite h.db: database is locked; 1 rows not written"),
+        s.warnings.at(0));
     {
       std::lock_guard lock(s.mu);
       s.fail = false;

@@ -3,7 +3,7 @@
 /// session (DMARC evaluated through the in-memory resolver) leaves one row in an SQLite
 /// store; an unwritable store and an empty `history` cost a log line or nothing, and
 /// never an exception.
-#include <cppunit/extensions/HelperMacros.h>
+#include "history/record.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,11 +13,11 @@
 #include <vector>
 
 #include <boost/program_options.hpp>
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "config/options.h"
-#include "dns/static_resolver.h"
-#include "history/record.h"
 #include "config/temp_dir.h"
+#include "dns/static_resolver.h"
 #include "history/store.h"
 #include "log/logger.h"
 #include "session/session.h"
@@ -102,8 +102,9 @@ class RecordTest : public CppUnit::TestFixture {
     message.feed(kMessage);
     message.finish();
     log::Logger logger("postseal-filter", dir_ + "/log", false);
-    history::record_after_delivery(settings_with("sqlite:" + dir_ + "/missing/dir/h.db"), message,
-                                   client_, {"bob@rcpt.example"}, "QID2", logger, 1767225601);
+    history::record_after_delivery(settings_with("sqlite:" + dir_ + "/missing/dir/h.db"),
+                                   message, client_, {"bob@rcpt.example"}, "QID2", logger,
+                                   1767225601);
     std::string log = read(dir_ + "/log");
     CPPUNIT_ASSERT(log.find("warning: QID2: history: sqlite ") != std::string::npos);
     CPPUNIT_ASSERT(log.find("; row not written\n") != std::string::npos);

@@ -4,16 +4,17 @@
 /// §3.1.6), and the SQLite store on a real file in a temporary directory: schema created
 /// in a new file and upgraded from an empty one, rows written and read back by period
 /// and policy domain.
-#include <cppunit/extensions/HelperMacros.h>
+#include "history/store.h"
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-#include "history/row.h"
+#include <cppunit/extensions/HelperMacros.h>
+
 #include "config/temp_dir.h"
-#include "history/store.h"
+#include "history/row.h"
 #include "util/c_handle.h"
 #include "util/errors.h"
 
@@ -99,7 +100,6 @@ class HistoryStoreTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
-
   void row_keeps_identifiers_policy_and_results() {
     auto row = history::row_from(failing_verdicts(), client("<Bob@Bounce.Example>"), 1700000000,
                                  "<alice@Example.NET>");
@@ -130,7 +130,8 @@ class HistoryStoreTest : public CppUnit::TestFixture {
   }
 
   void row_records_requested_disposition_and_after_queue_override() {
-    auto row = history::row_from(failing_verdicts(), client("b@bounce.example"), 1, "a@x.example");
+    auto row =
+        history::row_from(failing_verdicts(), client("b@bounce.example"), 1, "a@x.example");
     CPPUNIT_ASSERT_EQUAL(std::string("reject"), row->disposition_requested);
     CPPUNIT_ASSERT_EQUAL(std::string("none"), row->disposition_applied);
     CPPUNIT_ASSERT_EQUAL(std::string("local_policy"), row->override_reason);
