@@ -21,6 +21,11 @@ int run_keygen(const std::vector<std::string>& args);
 /// temporarily, 1 otherwise.
 int run_verify(const std::vector<std::string>& args);
 
+/// postseal report aggregate: writes one RFC 9990 aggregate report per policy domain
+/// from the DMARC history into a directory; 0 on success, 74 when the store cannot be
+/// read, 73 when a report cannot be written.
+int run_report(const std::vector<std::string>& args);
+
 }  // namespace postseal::tools
 
 #endif  // POSTSEAL_TOOLS_COMMANDS_H

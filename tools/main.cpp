@@ -1,12 +1,14 @@
 /// \file
-/// postseal(1), the operator's tool: keygen, sign and verify (testkey, check-dns and
-/// report follow). A thin main: pick the subcommand, run it, map exceptions to sysexits.
+/// postseal(1), the operator's tool: keygen, sign, verify and report aggregate (testkey,
+/// check-dns and report send follow). A thin main: pick the subcommand, run it, map
+/// exceptions to sysexits.
 ///
 /// SYNOPSIS
 ///   postseal keygen --domain D --selector S [--type rsa|ed25519] [--bits N] [--directory DIR]
 ///   postseal sign [options] [FILE]
 ///   postseal verify [--dns HOST[:PORT]] [--dns-timeout S] [--authserv-id ID]
 ///                   [--max-signatures N] [FILE]
+///   postseal report aggregate [--period BEGIN..END] [--directory DIR]
 #include "config.h"
 
 #include <sysexits.h>
@@ -28,6 +30,7 @@ const char kUsage[] =
     "  keygen   make a DKIM key pair and the DNS record to publish\n"
     "  sign     DKIM-sign a message (stdin or FILE) and write it to stdout\n"
     "  verify   check the DKIM signatures of a message (stdin or FILE)\n"
+    "  report   report aggregate: write RFC 9990 DMARC reports from the history\n"
     "\n"
     "postseal COMMAND --help shows the options of a command; see postseal(1).\n";
 
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
     if (cmd == "sign") return postseal::tools::run_sign(args);
     if (cmd == "keygen") return postseal::tools::run_keygen(args);
     if (cmd == "verify") return postseal::tools::run_verify(args);
+    if (cmd == "report") return postseal::tools::run_report(args);
     std::cerr << "postseal: unknown command \"" << cmd << "\"\n" << kUsage;
     return EX_USAGE;
   } catch (const postseal::UsageError& e) {

@@ -27,7 +27,8 @@ enum Program : unsigned {
   kPolicyd = 2,
   kSignTool = 4,
   kVerifyTool = 8,
-  kTool = kSignTool | kVerifyTool,
+  kReportTool = 16,
+  kTool = kSignTool | kVerifyTool | kReportTool,
 };
 
 enum class OptionType {
