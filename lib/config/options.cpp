@@ -242,7 +242,7 @@ const Row kRows[] = {
     {{"history", OptionType::kString, "sqlite:/var/lib/postseal/history.db",
       "where DMARC evaluations are recorded for aggregate reports: sqlite:PATH, a "
       "postgresql:// URI or a libpq conninfo; empty: no history",
-      kFilter | kReportTool},
+      kReportTool},
      check_string},
     {{"report-org-name", OptionType::kString, "",
       "org_name in DMARC aggregate reports; empty means the domain of report-email",
