@@ -34,16 +34,19 @@ constexpr char kMessage[] =
     "\n"
     "Hi.\n";
 
+// The settings of a program that records (the filter's options plus history, as the
+// coming SMTP daemon will have them).
 config::Settings settings_with(const std::string& history) {
+  constexpr unsigned kRecorder = config::kFilter | config::kReportTool;
   po::options_description desc;
-  config::Settings::describe(desc, config::kFilter);
+  config::Settings::describe(desc, kRecorder);
   po::variables_map vm;
   po::store(po::command_line_parser(std::vector<std::string>{"--history", history})
                 .options(desc)
                 .run(),
             vm);
   po::notify(vm);
-  return config::Settings::load(vm, "", config::kFilter);
+  return config::Settings::load(vm, "", kRecorder);
 }
 
 std::string read(const std::string& path) {
