@@ -233,16 +233,28 @@ void Session::finish_verify() {
 void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
   const auto& fields = parser_.headers();
   size_t froms = mail::count_fields(fields, "From");
-  if (verdicts_.author.empty()) {
-    // §5.3.1: no single Author Domain, no DMARC validation.
+  // §5.3.1: the Author Domain is the domain of the From field's addresses; one From
+  // field whose mailboxes all share one domain has one. Anything else (no From,
+  // several From fields, mailboxes of different domains) allows no DMARC validation.
+  std::string author = verdicts_.author;
+  if (author.empty() && froms == 1) {
+    auto all = mail::parse_address_list(mail::find_field(fields, "From")->value());
+    if (all.ok() && !all->empty()) {
+      std::string d = ascii_lower(mail::domain_of(all->front()));
+      bool same = !d.empty();
+      for (const auto& a : *all) same = same && ascii_lower(mail::domain_of(a)) == d;
+      if (same) author = all->front();
+    }
+  }
+  if (author.empty()) {
     verdicts_.dmarc_error = froms == 0  ? "no From header field"
                             : froms > 1 ? "more than one From header field"
-                                        : "no single author address in From";
+                                        : "the From field has no address or several domains";
     ar.results.push_back(
         authres::ResultInfo{"dmarc", "permerror", "", verdicts_.dmarc_error, {}});
     return;
   }
-  auto domain = dmarc::author_domain(verdicts_.author);
+  auto domain = dmarc::author_domain(author);
   if (!domain) {
     verdicts_.dmarc_error = "the From domain is not a valid domain name";
     ar.results.push_back(
