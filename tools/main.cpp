@@ -29,7 +29,7 @@ const char kUsage[] =
     "commands:\n"
     "  keygen   make a DKIM key pair and the DNS record to publish\n"
     "  sign     DKIM-sign a message (stdin or FILE) and write it to stdout\n"
-    "  verify   check the DKIM signatures of a message (stdin or FILE)\n"
+    "  verify   check the DKIM signatures and DMARC of a message (stdin or FILE)\n"
     "  report   report aggregate: write RFC 9990 DMARC reports from the history\n"
     "\n"
     "postseal COMMAND --help shows the options of a command; see postseal(1).\n";
