@@ -314,19 +314,27 @@ Evaluation Evaluator::evaluate(const Input& in) {
     }
     return *o == *mine;
   };
+  // Both identifiers are checked, so reports can say which aligned (RFC 9990's
+  // policy_evaluated has one result each); the first aligned one is named.
+  std::string dkim_domain;
   for (const auto& d : in.dkim)
     if (d.pass && aligned(d.domain, rec.adkim)) {
-      e.aligned = "dkim " + d.domain;
-      return done(Result::kPass, "DKIM signature of " + d.domain + " aligned (" +
-                                     (rec.adkim == Alignment::kStrict ? "strict" : "relaxed") +
-                                     ")");
+      dkim_domain = d.domain;
+      e.dkim_aligned = true;
+      break;
     }
-  if (ascii_lower(in.spf_result) == "pass" && !in.spf_domain.empty() &&
-      aligned(in.spf_domain, rec.aspf)) {
+  if (ascii_lower(in.spf_result) == "pass" && !in.spf_domain.empty())
+    e.spf_aligned = aligned(in.spf_domain, rec.aspf);
+  auto mode = [](Alignment a) { return a == Alignment::kStrict ? "strict" : "relaxed"; };
+  if (e.dkim_aligned) {
+    e.aligned = "dkim " + dkim_domain;
+    return done(Result::kPass,
+                "DKIM signature of " + dkim_domain + " aligned (" + mode(rec.adkim) + ")");
+  }
+  if (e.spf_aligned) {
     e.aligned = "spf " + in.spf_domain;
-    return done(Result::kPass, "SPF pass for " + in.spf_domain + " aligned (" +
-                                   (rec.aspf == Alignment::kStrict ? "strict" : "relaxed") +
-                                   ")");
+    return done(Result::kPass,
+                "SPF pass for " + in.spf_domain + " aligned (" + mode(rec.aspf) + ")");
   }
   if (temperror) return done(Result::kTempError, "an Organizational Domain lookup failed");
   return done(Result::kFail, "no aligned SPF or DKIM pass");

@@ -47,6 +47,8 @@ struct Evaluation {
   Policy policy = Policy::kNone;       ///< its value (p=none for an invalid one with rua)
   Policy disposition = Policy::kNone;  ///< what a fail asks for, one level lower with t=y
   std::string aligned;                 ///< on pass: "dkim example.com" or "spf example.com"
+  bool dkim_aligned = false;           ///< a DKIM pass aligned with the Author Domain
+  bool spf_aligned = false;            ///< the SPF pass aligned with the Author Domain
   std::string reason;                  ///< why, in words (for logs and `postseal verify`)
   std::vector<std::string> queries;    ///< the names asked, in order
 };

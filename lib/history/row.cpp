@@ -62,18 +62,9 @@ std::optional<Row> row_from(const session::Verdicts& verdicts, const session::Cl
   }
   row.dmarc_result = std::string(dmarc::to_string(e.result));
 
-  // The Evaluator stops at the first aligned pass (DKIM before SPF) and names it in
-  // `aligned`. A fail means neither identifier aligned. When DKIM carried the pass, SPF
-  // is counted aligned only when its domain is the Author Domain itself (aligned in
-  // either mode); relaxed alignment through an Organizational Domain is not re-walked
-  // here, so such a message reports spf=fail in policy_evaluated.
-  if (e.result == dmarc::Result::kPass) {
-    row.dkim_aligned = e.aligned.starts_with("dkim ");
-    row.spf_aligned =
-        e.aligned.starts_with("spf ") ||
-        (verdicts.spf && verdicts.spf->result == "pass" && !client.sender.empty() &&
-         address_domain("@" + verdicts.spf->domain) == e.author_domain);
-  }
+  // The Evaluator checks both identifiers' alignment (RFC 9989 §4.10.2).
+  row.dkim_aligned = e.dkim_aligned;
+  row.spf_aligned = e.spf_aligned;
 
   // After the queue nothing is rejected or quarantined: a failing message is marked
   // in Authentication-Results and delivered. The requested disposition is kept apart

@@ -362,6 +362,13 @@ class DmarcTest : public CppUnit::TestFixture {
     strict.add_txt("_dmarc.example.com", "v=DMARC1; p=reject; aspf=s");
     e = Evaluator(strict).evaluate(message("example.com", {}, "pass", "bounce.example.com"));
     CPPUNIT_ASSERT(e.result == Result::kFail);
+    // Both identifiers are judged, so reports can give each its own result.
+    e = Evaluator(dns).evaluate(
+        message("example.com", {{"example.com", "s", true}}, "pass", "bounce.example.com"));
+    CPPUNIT_ASSERT(e.result == Result::kPass && e.dkim_aligned && e.spf_aligned);
+    e = Evaluator(dns).evaluate(
+        message("example.com", {{"example.net", "s", true}}, "pass", "bounce.example.com"));
+    CPPUNIT_ASSERT(e.result == Result::kPass && !e.dkim_aligned && e.spf_aligned);
     // An aligned DKIM pass with an SPF fail passes (§5.3.5: any aligned identifier).
     e = Evaluator(strict).evaluate(
         message("example.com", {{"example.com", "s", true}}, "fail", "attacker.example"));

@@ -161,10 +161,14 @@ class HistoryStoreTest : public CppUnit::TestFixture {
     auto v = failing_verdicts();
     v.dmarc->result = dmarc::Result::kPass;
     v.dmarc->aligned = "dkim example.org";
+    v.dmarc->dkim_aligned = true;  // the Evaluator judges both identifiers
+    v.dmarc->spf_aligned = true;
     v.spf = session::SpfResult{"pass", "Example.org", "Received-SPF"};
     auto row = history::row_from(v, client("b@example.org"), 1, "a@x.example");
     CPPUNIT_ASSERT(row->dkim_aligned);
-    CPPUNIT_ASSERT(row->spf_aligned);  // the same domain aligns in either mode
+    CPPUNIT_ASSERT(row->spf_aligned);
+    v.dmarc->spf_aligned = false;
+    CPPUNIT_ASSERT(!history::row_from(v, client("b@example.org"), 1, "a@x.example")->spf_aligned);
     CPPUNIT_ASSERT_EQUAL(std::string("none"), row->disposition_requested);
     CPPUNIT_ASSERT_EQUAL(std::string(""), row->override_reason);
   }
