@@ -50,8 +50,9 @@ void print_dmarc(const dmarc::Evaluation& e, const std::optional<session::SpfRes
     std::cout << " policy-domain=" << e.policy_domain
               << (e.org_domain.empty() ? "" : " org-domain=" + e.org_domain) << " "
               << e.policy_tag << "=" << dmarc::to_string(e.policy)
-              << (e.record->testing ? " t=y" : "")
-              << " disposition=" << dmarc::to_string(e.disposition);
+              << (e.record->testing ? " t=y" : "");
+  if (e.record && e.result == dmarc::Result::kFail)
+    std::cout << " disposition=" << dmarc::to_string(e.disposition);
   if (spf) std::cout << " spf=" << spf->result << ":" << spf->domain;
   std::cout << ": " << e.reason << "\n";
 }

@@ -82,8 +82,10 @@ void Logger::dmarc_evaluated(const std::string& queue_id, const dmarc::Evaluatio
                      ", result=" + std::string(dmarc::to_string(e.result));
   if (e.record)
     text += ", policy-domain=" + e.policy_domain + ", " + e.policy_tag + "=" +
-            std::string(dmarc::to_string(e.policy)) +
-            ", disposition=" + std::string(dmarc::to_string(e.disposition));
+            std::string(dmarc::to_string(e.policy));
+  // The disposition is what a failing message asks for (after t=); a pass asks none.
+  if (e.record && e.result == dmarc::Result::kFail)
+    text += ", disposition=" + std::string(dmarc::to_string(e.disposition));
   if (!e.aligned.empty()) text += ", aligned=" + e.aligned;
   line(text + ", reason=" + e.reason);
 }
