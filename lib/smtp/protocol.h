@@ -48,6 +48,7 @@ class LineReader {
   size_t max_line_;
   std::string buf_;
   size_t pos_ = 0;           // start of the unread data in buf_
+  size_t scanned_ = 0;       // unread bytes already searched for a LF, none found
   bool discarding_ = false;  // inside a line that is too long
 };
 
@@ -89,7 +90,8 @@ struct Command {
 /// kUnknown). Pure.
 Result<Command> parse_command(std::string_view line);
 
-/// Writes MAIL FROM / RCPT TO lines as a client sends them: "MAIL FROM:<path> K=V ...".
+/// Writes MAIL FROM / RCPT TO lines as a client sends them: "MAIL FROM:<path> K=V ..."
+/// (no line ending; a parameter with an empty value goes out as its bare keyword).
 std::string format_path_command(std::string_view verb_and_colon, std::string_view path,
                                 const std::vector<std::pair<std::string, std::string>>& params);
 
@@ -114,6 +116,7 @@ Status parse_xforward(std::string_view argument, Xforward& into);
 /// The XFORWARD command lines that carry `x` to a next hop that announced `supported`
 /// (the names after "250-XFORWARD"); each line at most 512 bytes, values xtext-encoded,
 /// attributes the next hop does not support left out. Empty when nothing is left.
+/// The lines have no line ending; 512 bytes is their limit with the CRLF.
 std::vector<std::string> format_xforward(const Xforward& x,
                                          const std::vector<std::string>& supported);
 
@@ -168,6 +171,9 @@ class DataWriter {
   void finish();
 
  private:
+  void emit(std::string_view piece);  // to out_, small pieces gathered in buf_
+  void flush();
+
   std::function<void(std::string_view)> out_;
   std::string buf_;
   bool at_line_start_ = true;
