@@ -2,9 +2,7 @@
 /// Settings to policy objects (see setup.h).
 #include "policy/setup.h"
 
-#include <grp.h>
-#include <pwd.h>
-
+#include "net/server.h"
 #include "util/errors.h"
 
 namespace postseal::policy {
@@ -20,24 +18,6 @@ config::HostList host_list_option(const config::Settings& s, const char* name) {
   auto list = config::HostList::from_value(s.str(name));
   if (!list.ok()) throw ConfigError(std::string(name) + ": " + list.message());
   return std::move(list).value();
-}
-
-uid_t user_id(const std::string& name) {
-  if (name.empty()) return static_cast<uid_t>(-1);
-  if (name.size() <= 9 && name.find_first_not_of("0123456789") == std::string::npos)
-    return static_cast<uid_t>(std::stoul(name));
-  const passwd* pw = ::getpwnam(name.c_str());
-  if (pw == nullptr) throw ConfigError("socket-owner: no such user \"" + name + "\"");
-  return pw->pw_uid;
-}
-
-gid_t group_id(const std::string& name) {
-  if (name.empty()) return static_cast<gid_t>(-1);
-  if (name.size() <= 9 && name.find_first_not_of("0123456789") == std::string::npos)
-    return static_cast<gid_t>(std::stoul(name));
-  const group* gr = ::getgrnam(name.c_str());
-  if (gr == nullptr) throw ConfigError("socket-group: no such group \"" + name + "\"");
-  return gr->gr_gid;
 }
 
 }  // namespace
@@ -67,9 +47,9 @@ ServerOptions server_options(const config::Settings& s) {
   if (!listen.ok()) throw ConfigError("listen: " + listen.message());
   o.listen = *listen;
   // The table's validator allowed only octal digits.
-  o.socket_mode = static_cast<mode_t>(std::stoul(s.str("socket-mode"), nullptr, 8));
-  o.socket_uid = user_id(s.str("socket-owner"));
-  o.socket_gid = group_id(s.str("socket-group"));
+  o.access.mode = static_cast<mode_t>(std::stoul(s.str("socket-mode"), nullptr, 8));
+  o.access.uid = net::user_id(s.str("socket-owner"), "socket-owner");
+  o.access.gid = net::group_id(s.str("socket-group"), "socket-group");
   o.idle_timeout = static_cast<unsigned>(std::min<uint64_t>(s.uint("idle-timeout"), 86400));
   o.request_timeout =
       static_cast<unsigned>(std::min<uint64_t>(s.uint("request-timeout"), 3600));

@@ -4,12 +4,15 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include <unistd.h>
 
 #include "util/errors.h"
 
 namespace postseal::io {
+
+std::string errno_text(int error) { return std::system_category().message(error); }
 
 std::string errno_text() { return std::strerror(errno); }
 

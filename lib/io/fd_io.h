@@ -28,6 +28,8 @@ void read_all(int fd, const std::string& what,
 
 /// strerror(errno), for messages.
 std::string errno_text();
+/// strerror(error), for messages.
+std::string errno_text(int error);
 
 }  // namespace postseal::io
 

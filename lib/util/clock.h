@@ -4,6 +4,7 @@
 #ifndef POSTSEAL_UTIL_CLOCK_H
 #define POSTSEAL_UTIL_CLOCK_H
 
+#include <chrono>
 #include <cstdint>
 #include <ctime>
 
@@ -31,6 +32,13 @@ class FixedClock final : public Clock {
  private:
   int64_t t_;
 };
+
+/// Milliseconds on the monotonic clock, for timeouts and rate limits in the daemons.
+inline int64_t monotonic_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace postseal
 
