@@ -13,6 +13,7 @@
 #include "config/key_store.h"
 #include "config/options.h"
 #include "dns/unbound_resolver.h"
+#include "filter/daemon.h"
 #include "filter/pipe_args.h"
 #include "filter/pipe_filter.h"
 #include "filter/reinject.h"
@@ -44,6 +45,8 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
   po::options_description desc("postseal-filter options");
   desc.add_options()("help,h", "show this help and exit")("version,V", "show the version")(
       "check-config", "validate the configuration, print the effective settings, and exit")(
+      "daemon",
+      "run as an SMTP filter daemon (filter-listen, next-hop) instead of under pipe(8)")(
       "sender,f", po::value<std::string>(), "envelope sender (${sender})")(
       "queue-id", po::value<std::string>()->default_value(""), "Postfix queue ID for logs")(
       "client-address", po::value<std::string>()->default_value(""), "${client_address}")(
@@ -60,7 +63,9 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
         po::command_line_parser(config::explicit_flags(split.options)).options(desc).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
-      std::cout << "usage: postseal-filter [options] -f SENDER -- RECIPIENT...\n" << desc;
+      std::cout << "usage: postseal-filter [options] -f SENDER -- RECIPIENT...\n"
+                   "       postseal-filter --daemon [options]\n"
+                << desc;
       return 0;
     }
     if (vm.count("version")) {
@@ -86,6 +91,8 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
   log::Logger logger("postseal-filter", settings->str("log-file"), vm.count("verbose") > 0);
   const std::string qid = vm["queue-id"].as<std::string>();
   try {
+    if (vm.count("daemon") && !vm.count("check-config"))
+      return run_daemon(vm, config_file, *settings, logger);
     config::KeyStore keys = session::key_store(*settings);
     session::Setup setup = session::filter_setup(*settings, keys);
     // libunbound is started only when a message is verified (or to check it): a signing
@@ -102,7 +109,8 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
       setup.spf = spf.get();
     };
     if (vm.count("check-config")) {
-      if (setup.mode != session::Mode::kSign) make_resolver();
+      if (vm.count("daemon")) check_daemon_settings(*settings);
+      if (setup.mode != session::Mode::kSign || vm.count("daemon")) make_resolver();
       std::cout << settings->dump(false);
       return 0;
     }

@@ -2,12 +2,12 @@
 /// Syslog or file output for Logger.
 #include "log/logger.h"
 
+#include <ctime>
+#include <iostream>
+
 #include <fcntl.h>
 #include <syslog.h>
 #include <unistd.h>
-
-#include <ctime>
-#include <iostream>
 
 #include "dkim/key.h"
 #include "util/host_name.h"
@@ -16,7 +16,9 @@
 namespace postseal::log {
 namespace {
 
-std::string qid_prefix(const std::string& qid) { return (qid.empty() ? "NOQUEUE" : qid) + ": "; }
+std::string qid_prefix(const std::string& qid) {
+  return (qid.empty() ? "NOQUEUE" : qid) + ": ";
+}
 
 }  // namespace
 
@@ -35,7 +37,7 @@ void Logger::line(const std::string& text) {
   if (file_.empty()) {
     int prio = text.rfind("warning:", 0) == 0 ? LOG_WARNING
                : text.rfind("fatal:", 0) == 0 ? LOG_CRIT
-                                               : LOG_INFO;
+                                              : LOG_INFO;
     ::syslog(prio, "%s", text.c_str());
     return;
   }
@@ -92,6 +94,12 @@ void Logger::dmarc_evaluated(const std::string& queue_id, const dmarc::Evaluatio
 
 void Logger::reinjected(const std::string& queue_id, size_t recipients) {
   line(qid_prefix(queue_id) + "reinjected, nrcpt=" + std::to_string(recipients));
+}
+
+void Logger::relayed(const std::string& queue_id, const std::string& next_hop,
+                     size_t recipients, const std::string& status, const std::string& reply) {
+  line(qid_prefix(queue_id) + "next-hop=" + next_hop + ", nrcpt=" + std::to_string(recipients) +
+       ", status=" + status + " (" + reply + ")");
 }
 
 void Logger::warning(const std::string& queue_id, const std::string& text) {

@@ -52,6 +52,11 @@ class Logger {
   void dmarc_evaluated(const std::string& queue_id, const dmarc::Evaluation& e);
   /// "QID: reinjected, nrcpt=N"
   void reinjected(const std::string& queue_id, size_t recipients);
+  /// "QID: next-hop=inet:127.0.0.1:10026, nrcpt=2, status=sent (250 2.0.0 Ok: queued as
+  /// 4Xy...)": what became of a message postseal-filter --daemon passed on (or refused:
+  /// status=deferred, bounced, rejected).
+  void relayed(const std::string& queue_id, const std::string& next_hop, size_t recipients,
+               const std::string& status, const std::string& reply);
   /// "warning: QID: text"
   void warning(const std::string& queue_id, const std::string& text);
 

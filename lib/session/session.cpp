@@ -290,6 +290,15 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
   dmarc::Evaluator evaluator(*setup_.resolver);
   verdicts_.dmarc = evaluator.evaluate(in);
   ar.results.push_back(authres::dmarc_resinfo(*verdicts_.dmarc));
+  // RFC 9989 §5.8: a receiver that applies "reject" rejects during the SMTP transaction;
+  // the disposition already has t=y applied (§5.3), so a testing record never rejects.
+  const dmarc::Evaluation& e = *verdicts_.dmarc;
+  if (setup_.reject_dmarc && e.result == dmarc::Result::kFail &&
+      e.disposition == dmarc::Policy::kReject && disposition_ == Disposition::kAccept) {
+    disposition_ = Disposition::kReject;
+    status_code_ = "5.7.1";
+    reason_ = "DMARC policy of " + e.policy_domain + " says reject: " + e.reason;
+  }
 }
 
 void Session::write_to(const std::function<void(std::string_view)>& out) const {

@@ -87,6 +87,10 @@ struct Setup {
   /// "none" for such mail).
   spf::Checker* spf = nullptr;
   mail::ParseLimits limits;
+  /// Refuse (Disposition::kReject, 550 5.7.1) a message that fails DMARC when the policy
+  /// in force asks for reject after t= (RFC 9989 §5.8): only where the client still waits
+  /// for the answer (the before-queue daemon), never after the queue (no backscatter).
+  bool reject_dmarc = false;
   size_t spool_memory = 256 * 1024;  ///< bytes kept in memory before the spool file
   std::string spool_dir;             ///< $TMPDIR or /tmp when empty
 };
@@ -111,6 +115,7 @@ Plan plan_for(const Setup& setup, const Client& client);
 enum class Disposition {
   kAccept,    ///< pass it on as write_to() gives it (pipe exit 0, SMTP 250)
   kTempFail,  ///< keep it and retry later (pipe exit 75, SMTP 451 4.x.x)
+  kReject,    ///< refuse it while the client waits (SMTP 550 5.7.1); only with reject_dmarc
 };
 
 /// What happened to signing.
@@ -158,10 +163,10 @@ class Session {
   const Plan& plan() const { return plan_; }
   const Verdicts& verdicts() const { return verdicts_; }
   Disposition disposition() const { return disposition_; }
-  /// Why kTempFail (for the 4.x.x text and the log); empty for kAccept.
+  /// Why kTempFail or kReject (for the reply text and the log); empty for kAccept.
   const std::string& disposition_reason() const { return reason_; }
   /// The RFC 3463 code that goes with a kTempFail: 4.3.0 for our own trouble, 4.7.0
-  /// for a message that must be signed and cannot be.
+  /// for a message that must be signed and cannot be; 5.7.1 with kReject.
   const std::string& status_code() const { return status_code_; }
 
   /// The fields put on top of the message, each with the message's line ending.

@@ -422,7 +422,7 @@ for line in sys.stdin:
 }
 
 # smtp_send FROM RCPT... < MESSAGE: submit MESSAGE (LF or CRLF line ends; sent as
-# CRLF) over SMTP to 127.0.0.1:25 (or port $SMTP_PORT). Prints
+# CRLF) over SMTP to 127.0.0.1:25 (or port $SMTP_PORT, from address $SMTP_SOURCE). Prints
 # the server's final reply; exit 0 on 250, 1 otherwise.
 smtp_send() {
   "$PYTHON" -c '
@@ -432,7 +432,9 @@ sender, rcpts = sys.argv[1], sys.argv[2:]
 # final CRLF would otherwise end the message with an extra blank line).
 msg = sys.stdin.buffer.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 try:
-    s = smtplib.SMTP("127.0.0.1", int(os.environ.get("SMTP_PORT", "25")), timeout=60)
+    src = os.environ.get("SMTP_SOURCE")
+    s = smtplib.SMTP("127.0.0.1", int(os.environ.get("SMTP_PORT", "25")), timeout=60,
+                     source_address=(src, 0) if src else None)
     s.ehlo("client.example.com")
     refused = s.sendmail(sender, rcpts, msg)
     code, text = s.noop()
