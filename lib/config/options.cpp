@@ -118,6 +118,9 @@ Result<std::string> check_malformed_action(std::string_view v) {
 Result<std::string> check_filter_mode(std::string_view v) {
   return one_of(v, {"sign", "verify", "auto"});
 }
+Result<std::string> check_override_reason(std::string_view v) {
+  return one_of(v, {"local_policy", "mailing_list", "trusted_forwarder", "other"});
+}
 Result<std::string> check_header_type(std::string_view v) {
   return one_of(v, {"received-spf", "authentication-results"});
 }
@@ -239,6 +242,26 @@ const Row kRows[] = {
       "evaluate DMARC (RFC 9989) for verified mail and add dmarc= to Authentication-Results",
       kFilter | kVerifyTool},
      check_bool},
+    {{"dmarc-override-networks", OptionType::kString, "",
+      "clients (forwarders, mailing lists) whose DMARC failures are never quarantined or "
+      "rejected (CIDR, names, !exclusions; a path starting with / is a file)",
+      kFilter | kVerifyTool},
+     check_string},
+    {{"dmarc-override-networks-reason", OptionType::kString, "trusted_forwarder",
+      "the RFC 9990 override reason recorded for dmarc-override-networks: local_policy, "
+      "mailing_list, trusted_forwarder or other",
+      kFilter | kVerifyTool},
+     check_override_reason},
+    {{"dmarc-override-domains", OptionType::kString, "",
+      "From domains, or domains with an SPF or DKIM pass, whose DMARC failures are never "
+      "quarantined or rejected (\".example.com\" covers subdomains; or a file)",
+      kFilter | kVerifyTool},
+     check_string},
+    {{"dmarc-override-domains-reason", OptionType::kString, "local_policy",
+      "the RFC 9990 override reason recorded for dmarc-override-domains: local_policy, "
+      "mailing_list, trusted_forwarder or other",
+      kFilter | kVerifyTool},
+     check_override_reason},
     {{"history", OptionType::kString, "sqlite:/var/lib/postseal/history.db",
       "where DMARC evaluations are recorded for aggregate reports: sqlite:PATH, a "
       "postgresql:// URI or a libpq conninfo; empty: no history",

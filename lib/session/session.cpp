@@ -289,6 +289,7 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
         dmarc::Input::Dkim{r.domain, r.selector, r.verdict == dkim::Verdict::kPass});
   dmarc::Evaluator evaluator(*setup_.resolver);
   verdicts_.dmarc = evaluator.evaluate(in);
+  dmarc::apply_overrides(setup_.dmarc_overrides, in, c.address, c.hostname, *verdicts_.dmarc);
   ar.results.push_back(authres::dmarc_resinfo(*verdicts_.dmarc));
 }
 
