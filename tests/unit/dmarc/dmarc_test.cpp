@@ -10,6 +10,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "authres/authres.h"
+#include "dmarc/destinations.h"
 #include "dmarc/evaluate.h"
 #include "dmarc/override.h"
 #include "dmarc/record.h"
@@ -76,6 +77,11 @@ class DmarcTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(override_domain_needs_an_authenticated_identifier);
   CPPUNIT_TEST(override_leaves_pass_and_p_none_alone);
   CPPUNIT_TEST(override_reasons_are_rfc9990_types);
+  CPPUNIT_TEST(mailto_uris);
+  CPPUNIT_TEST(report_destinations_inside_the_org_domain);
+  CPPUNIT_TEST(external_destination_needs_authorization);
+  CPPUNIT_TEST(external_authorization_may_replace_the_address);
+  CPPUNIT_TEST(external_check_dns_trouble_is_temperror);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -559,6 +565,86 @@ class DmarcTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(dmarc::parse_override_reason("other"));
     CPPUNIT_ASSERT(!dmarc::parse_override_reason("policy_test_mode"));
     CPPUNIT_ASSERT(!dmarc::parse_override_reason("forwarded"));
+  }
+
+  // RFC 6068 §2: addresses before "?", percent-decoded, several separated by ",".
+  void mailto_uris() {
+    using V = std::vector<std::string>;
+    CPPUNIT_ASSERT(V{"dmarc@example.com"} ==
+                   dmarc::mailto_addresses("mailto:dmarc@Example.COM"));
+    CPPUNIT_ASSERT((V{"a@example.com", "b@example.net"} ==
+                    dmarc::mailto_addresses("MAILTO:a@example.com%2Cb@example.net?subject=x")));
+    CPPUNIT_ASSERT(V{"a+b@example.com"} == dmarc::mailto_addresses("mailto:a%2Bb@example.com"));
+    for (const char* bad :
+         {"https://example.com/r", "mailto:", "mailto:nobody", "mailto:-oQ/tmp@example.com",
+          "mailto:a@exa_mple..com", "mailto:a%2@example.com", "mailto:a b@example.com"})
+      CPPUNIT_ASSERT_MESSAGE(bad, dmarc::mailto_addresses(bad).empty());
+  }
+
+  // RFC 9990 §4: a destination within the policy domain's Organizational Domain needs
+  // no authorization; only mailto: is used.
+  void report_destinations_inside_the_org_domain() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=none");
+    Evaluator ev(dns);
+    auto d = dmarc::report_destinations(
+        ev, dns, "news.example.com",
+        {"mailto:agg@example.com", "https://r.example.com/", "mailto:agg@example.com"});
+    CPPUNIT_ASSERT(!d.temperror);
+    CPPUNIT_ASSERT(std::vector<std::string>{"agg@example.com"} == d.addresses);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), d.refused.size());
+    for (const auto& q : dns.log())
+      CPPUNIT_ASSERT_MESSAGE(q, q.find("._report._dmarc.") == std::string::npos);
+  }
+
+  // RFC 9990 §4 steps 1-8: <policy domain>._report._dmarc.<host> with a record that
+  // starts with v=DMARC1 authorizes; none (or only other TXT) refuses.
+  void external_destination_needs_authorization() {
+    dns::StaticResolver dns;
+    dns.add_txt("example.com._report._dmarc.reports.example.net", "v=DMARC1");
+    dns.add_txt("example.com._report._dmarc.unauth.example.org", "v=spf1 -all");
+    Evaluator ev(dns);
+    auto d =
+        dmarc::report_destinations(ev, dns, "example.com",
+                                   {"mailto:agg@reports.example.net",
+                                    "mailto:x@unauth.example.org", "mailto:y@other.example"});
+    CPPUNIT_ASSERT(!d.temperror);
+    CPPUNIT_ASSERT(std::vector<std::string>{"agg@reports.example.net"} == d.addresses);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), d.refused.size());
+    CPPUNIT_ASSERT(d.refused[0].find("x@unauth.example.org") != std::string::npos);
+    CPPUNIT_ASSERT(d.refused[0].find("not authorized") != std::string::npos);
+  }
+
+  // RFC 9990 §4 step 9: a rua in the authorizing record replaces the address when it
+  // names the same host; another host means neither is used.
+  void external_authorization_may_replace_the_address() {
+    dns::StaticResolver dns;
+    dns.add_txt("example.com._report._dmarc.thirdparty.example",
+                "v=DMARC1; rua=mailto:new@thirdparty.example");
+    dns.add_txt("example.com._report._dmarc.loop.example",
+                "v=DMARC1; rua=mailto:victim@elsewhere.example");
+    Evaluator ev(dns);
+    auto d = dmarc::report_destinations(
+        ev, dns, "example.com", {"mailto:old@thirdparty.example", "mailto:r@loop.example"});
+    CPPUNIT_ASSERT(std::vector<std::string>{"new@thirdparty.example"} == d.addresses);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), d.refused.size());
+    CPPUNIT_ASSERT(d.refused[0].find("another host") != std::string::npos);
+  }
+
+  // RFC 9990 §4 step 5: a temporary DNS error may be retried later: nothing is sent.
+  void external_check_dns_trouble_is_temperror() {
+    dns::StaticResolver dns;
+    dns.fail("example.com._report._dmarc.reports.example.net", dns::Status::kTempError);
+    Evaluator ev(dns);
+    auto d = dmarc::report_destinations(
+        ev, dns, "example.com", {"mailto:a@example.com", "mailto:agg@reports.example.net"});
+    CPPUNIT_ASSERT(d.temperror && d.addresses.empty());
+    dns::StaticResolver down;
+    down.fail("_dmarc.example.com", dns::Status::kTempError);
+    Evaluator ev2(down);
+    CPPUNIT_ASSERT(
+        dmarc::report_destinations(ev2, down, "example.com", {"mailto:a@example.com"})
+            .temperror);
   }
 };
 
