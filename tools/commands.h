@@ -23,7 +23,8 @@ int run_verify(const std::vector<std::string>& args);
 
 /// postseal report aggregate: writes one RFC 9990 aggregate report per policy domain
 /// from the DMARC history into a directory; 0 on success, 74 when the store cannot be
-/// read, 73 when a report cannot be written.
+/// read, 73 when a report cannot be written. postseal report send: mails them to the
+/// authorized rua addresses; 0 on success, 75 when a report was kept unsent.
 int run_report(const std::vector<std::string>& args);
 
 }  // namespace postseal::tools

@@ -1,6 +1,6 @@
 /// \file
-/// postseal(1), the operator's tool: keygen, sign, verify and report aggregate (testkey,
-/// check-dns and report send follow). A thin main: pick the subcommand, run it, map
+/// postseal(1), the operator's tool: keygen, sign, verify, report aggregate and report
+/// send (testkey and check-dns follow). A thin main: pick the subcommand, run it, map
 /// exceptions to sysexits.
 ///
 /// SYNOPSIS
@@ -9,6 +9,7 @@
 ///   postseal verify [--dns HOST[:PORT]] [--dns-timeout S] [--authserv-id ID]
 ///                   [--max-signatures N] [FILE]
 ///   postseal report aggregate [--period BEGIN..END] [--directory DIR]
+///   postseal report send [--directory DIR]
 #include "config.h"
 
 #include <sysexits.h>
@@ -30,7 +31,8 @@ const char kUsage[] =
     "  keygen   make a DKIM key pair and the DNS record to publish\n"
     "  sign     DKIM-sign a message (stdin or FILE) and write it to stdout\n"
     "  verify   check the DKIM signatures and DMARC of a message (stdin or FILE)\n"
-    "  report   report aggregate: write RFC 9990 DMARC reports from the history\n"
+    "  report   report aggregate: write RFC 9990 DMARC reports from the history;\n"
+    "           report send: mail them to each domain's rua addresses\n"
     "\n"
     "postseal COMMAND --help shows the options of a command; see postseal(1).\n";
 

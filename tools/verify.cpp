@@ -9,7 +9,9 @@
 /// dmarc = yes (the default) it evaluates DMARC too (RFC 9989) and prints a last line
 /// saying why; --client-address, --client-helo and --sender (the names postseal-filter uses)
 /// let it compute SPF for that, and
-/// --spf / --dkim answer what-if questions with given results instead.
+/// --spf / --dkim answer what-if questions with given results instead. A local override
+/// (dmarc-override-networks with --client-address, dmarc-override-domains) is shown as
+/// "override=TYPE applied=none (what matched)" on the last line.
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -53,6 +55,9 @@ void print_dmarc(const dmarc::Evaluation& e, const std::optional<session::SpfRes
               << (e.record->testing ? " t=y" : "");
   if (e.record && e.result == dmarc::Result::kFail)
     std::cout << " disposition=" << dmarc::to_string(e.disposition);
+  if (!e.override_reason.empty())
+    std::cout << " override=" << e.override_reason << " applied=" << dmarc::to_string(e.applied)
+              << " (" << e.override_comment << ")";
   if (spf) std::cout << " spf=" << spf->result << ":" << spf->domain;
   std::cout << ": " << e.reason << "\n";
 }
@@ -61,7 +66,7 @@ void print_dmarc(const dmarc::Evaluation& e, const std::optional<session::SpfRes
 // pass if SPF passed?"). Only the header block is read (for From) and only the DMARC
 // lookups are made. Exit 0 on dmarc=pass, 75 on temperror, 1 otherwise.
 int what_if(const po::variables_map& vm, const std::string& authserv_id,
-            dns::Resolver& resolver, int in) {
+            const dmarc::Overrides& overrides, dns::Resolver& resolver, int in) {
   mail::MessageParser parser;
   std::string buf(64 * 1024, '\0');
   while (!parser.headers_done()) {
@@ -104,6 +109,9 @@ int what_if(const po::variables_map& vm, const std::string& authserv_id,
     }
   dmarc::Evaluator evaluator(resolver);
   dmarc::Evaluation e = evaluator.evaluate(input);
+  dmarc::apply_overrides(
+      overrides, input,
+      vm.count("client-address") ? vm["client-address"].as<std::string>() : "", "", e);
   authres::AuthenticationResults ar;
   ar.authserv_id = authserv_id;
   ar.results.push_back(authres::dmarc_resinfo(e));
@@ -141,8 +149,8 @@ int run_verify(const std::vector<std::string>& args) {
 
   if (vm.count("spf") || vm.count("dkim")) {
     UniqueFd in_owned;
-    return what_if(vm, session::authserv_id(settings), **resolver,
-                   open_message_input(vm, in_owned));
+    return what_if(vm, session::authserv_id(settings), session::dmarc_overrides(settings),
+                   **resolver, open_message_input(vm, in_owned));
   }
 
   session::Setup setup;
@@ -151,6 +159,7 @@ int run_verify(const std::vector<std::string>& args) {
   setup.resolver = resolver->get();
   setup.verify.max_signatures = settings.uint("max-signatures");
   setup.dmarc = settings.flag("dmarc");
+  setup.dmarc_overrides = session::dmarc_overrides(settings);
   setup.receiver = setup.authserv_id;
   session::Plan plan{false, true, "", {}};
   std::unique_ptr<spf::Checker> spf;

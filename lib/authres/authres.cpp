@@ -230,9 +230,15 @@ ResultInfo dmarc_resinfo(const dmarc::Evaluation& e) {
     ri.comment = e.policy_tag + "=" + std::string(dmarc::to_string(e.policy));
     if (e.record->testing) ri.comment += " t=y";
   }
+  // RFC 8601 registers no property for a local override (RFC 9990 §3.1.6), so its type
+  // goes into the comment; policy.dmarc says what is applied after it (RFC 9989 §9.1).
+  if (!e.override_reason.empty())
+    ri.comment +=
+        (ri.comment.empty() ? "" : " ") + std::string("override=") + e.override_reason;
   ri.properties.push_back(Property{"header", "from", e.author_domain});
   if (e.result == dmarc::Result::kFail)
-    ri.properties.push_back(Property{"policy", "dmarc", std::string(dmarc::to_string(e.disposition))});
+    ri.properties.push_back(
+        Property{"policy", "dmarc", std::string(dmarc::to_string(e.applied))});
   return ri;
 }
 

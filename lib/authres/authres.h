@@ -68,8 +68,9 @@ std::string format_field(const AuthenticationResults& ar, std::string_view eol);
 ResultInfo dkim_resinfo(const dkim::SignatureResult& r);
 
 /// The resinfo for a DMARC evaluation (RFC 9989 §11.1): dmarc=RESULT, a comment with
-/// the tag in force ("p=reject", "sp=quarantine t=y"), header.from, and for a fail
-/// policy.dmarc with the disposition after t=. Never fails.
+/// the tag in force ("p=reject", "sp=quarantine t=y", and "override=TYPE" when a local
+/// override exempted the message), header.from, and for a fail policy.dmarc with the
+/// disposition applied (Evaluation::applied: after t= and any override). Never fails.
 ResultInfo dmarc_resinfo(const dmarc::Evaluation& e);
 
 /// Parses a field value (everything after the colon; folding and comments allowed).

@@ -118,6 +118,9 @@ Result<std::string> check_malformed_action(std::string_view v) {
 Result<std::string> check_filter_mode(std::string_view v) {
   return one_of(v, {"sign", "verify", "auto"});
 }
+Result<std::string> check_override_reason(std::string_view v) {
+  return one_of(v, {"local_policy", "mailing_list", "trusted_forwarder", "other"});
+}
 Result<std::string> check_header_type(std::string_view v) {
   return one_of(v, {"received-spf", "authentication-results"});
 }
@@ -208,7 +211,9 @@ const Row kRows[] = {
       kFilter},
      check_filter_mode},
     {{"sendmail-path", OptionType::kString, "/usr/sbin/sendmail",
-      "the sendmail(1) program postseal-filter reinjects mail with", kFilter},
+      "the sendmail(1) program postseal-filter reinjects mail with (and report send mails "
+      "reports with)",
+      kFilter | kReportTool},
      check_string},
     {{"sign-failure-action", OptionType::kString, "pass",
       "mail that should be signed but cannot be: pass (unsigned) or tempfail", kFilter},
@@ -258,13 +263,16 @@ const Row kRows[] = {
       "append log lines to this file instead of syslog (mail facility)", kFilter | kPolicyd},
      check_string},
     {{"dns", OptionType::kString, "",
-      "DNS server to ask, HOST or HOST:PORT; empty means those in /etc/resolv.conf", kChecking},
+      "DNS server to ask, HOST or HOST:PORT; empty means those in /etc/resolv.conf",
+      kChecking | kReportTool},
      check_string},
     {{"dns-timeout", OptionType::kUint, "5",
-      "seconds a DNS query may take before it counts as a temporary error", kChecking},
+      "seconds a DNS query may take before it counts as a temporary error",
+      kChecking | kReportTool},
      check_range<1, 300>},
     {{"dns-trust-anchor", OptionType::kString, "",
-      "DNSSEC trust anchor file (e.g. /usr/share/dns/root.key); empty: no validation", kChecking},
+      "DNSSEC trust anchor file (e.g. /usr/share/dns/root.key); empty: no validation",
+      kChecking | kReportTool},
      check_string},
     {{"max-signatures", OptionType::kUint, "8",
       "DKIM signatures checked per message; later ones are reported as not checked",
@@ -274,6 +282,26 @@ const Row kRows[] = {
       "evaluate DMARC (RFC 9989) for verified mail and add dmarc= to Authentication-Results",
       kFilter | kVerifyTool},
      check_bool},
+    {{"dmarc-override-networks", OptionType::kString, "",
+      "clients (forwarders, mailing lists) whose DMARC failures are never quarantined or "
+      "rejected (CIDR, names, !exclusions; a path starting with / is a file)",
+      kFilter | kVerifyTool},
+     check_string},
+    {{"dmarc-override-networks-reason", OptionType::kString, "trusted_forwarder",
+      "the RFC 9990 override reason recorded for dmarc-override-networks: local_policy, "
+      "mailing_list, trusted_forwarder or other",
+      kFilter | kVerifyTool},
+     check_override_reason},
+    {{"dmarc-override-domains", OptionType::kString, "",
+      "From domains, or domains with an SPF or DKIM pass, whose DMARC failures are never "
+      "quarantined or rejected (\".example.com\" covers subdomains; or a file)",
+      kFilter | kVerifyTool},
+     check_string},
+    {{"dmarc-override-domains-reason", OptionType::kString, "local_policy",
+      "the RFC 9990 override reason recorded for dmarc-override-domains: local_policy, "
+      "mailing_list, trusted_forwarder or other",
+      kFilter | kVerifyTool},
+     check_override_reason},
     {{"history", OptionType::kString, "sqlite:/var/lib/postseal/history.db",
       "where DMARC evaluations are recorded for aggregate reports: sqlite:PATH, a "
       "postgresql:// URI or a libpq conninfo; empty: no history",

@@ -337,6 +337,7 @@ Evaluation Evaluator::evaluate(const Input& in) {
                 "SPF pass for " + in.spf_domain + " aligned (" + mode(rec.aspf) + ")");
   }
   if (temperror) return done(Result::kTempError, "an Organizational Domain lookup failed");
+  e.applied = e.disposition;
   return done(Result::kFail, "no aligned SPF or DKIM pass");
 }
 

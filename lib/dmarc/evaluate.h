@@ -46,11 +46,23 @@ struct Evaluation {
   std::string policy_tag;              ///< "p", "sp" or "np": the tag in force
   Policy policy = Policy::kNone;       ///< its value (p=none for an invalid one with rua)
   Policy disposition = Policy::kNone;  ///< what a fail asks for, one level lower with t=y
-  std::string aligned;                 ///< on pass: "dkim example.com" or "spf example.com"
-  bool dkim_aligned = false;           ///< a DKIM pass aligned with the Author Domain
-  bool spf_aligned = false;            ///< the SPF pass aligned with the Author Domain
-  std::string reason;                  ///< why, in words (for logs and `postseal verify`)
-  std::vector<std::string> queries;    ///< the names asked, in order
+  /// What is to be done with the message: `disposition` for a fail, kNone for any other
+  /// result, and kNone when a local override (dmarc/override.h) exempted it. This is
+  /// the one field a front end acts on: the before-queue daemon answers 550 5.7.1
+  /// exactly when it is kReject, and Authentication-Results carries it as policy.dmarc
+  /// (RFC 9989 §9.1: the policy "applied/to be applied after policy options have been
+  /// processed").
+  Policy applied = Policy::kNone;
+  /// RFC 9990 §3.1.6 override type ("local_policy", "mailing_list",
+  /// "trusted_forwarder", "other") when a local override set `applied` to kNone, with
+  /// what matched; both empty otherwise.
+  std::string override_reason;
+  std::string override_comment;
+  std::string aligned;               ///< on pass: "dkim example.com" or "spf example.com"
+  bool dkim_aligned = false;         ///< a DKIM pass aligned with the Author Domain
+  bool spf_aligned = false;          ///< the SPF pass aligned with the Author Domain
+  std::string reason;                ///< why, in words (for logs and `postseal verify`)
+  std::vector<std::string> queries;  ///< the names asked, in order
 };
 
 /// One DNS Tree Walk (§4.10 steps 1-7) and what it found.

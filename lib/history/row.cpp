@@ -72,7 +72,11 @@ std::optional<Row> row_from(const session::Verdicts& verdicts, const session::Cl
   bool failed = e.result == dmarc::Result::kFail;
   row.disposition_requested = failed ? std::string(dmarc::to_string(e.disposition)) : "none";
   row.disposition_applied = "none";
-  if (failed && e.record && e.record->testing && e.disposition != e.policy) {
+  if (!e.override_reason.empty()) {
+    // A local override list (dmarc/override.h) exempted the message: its own type.
+    row.override_reason = e.override_reason;
+    row.override_comment = e.override_comment;
+  } else if (failed && e.record && e.record->testing && e.disposition != e.policy) {
     row.override_reason = "policy_test_mode";
   } else if (row.disposition_requested != row.disposition_applied) {
     row.override_reason = "local_policy";

@@ -55,7 +55,9 @@ struct Row {
 
 /// The row for one message after the queue: the disposition applied is always none
 /// (the after-queue filter never rejects or quarantines, it only marks), the requested
-/// one is what the policy in force asked for. `first_recipient` is an address (its
+/// one is what the policy in force asked for, and the override reason is the local
+/// override list's type when one matched (Evaluation::override_reason), else
+/// policy_test_mode for t=y, else local_policy. `first_recipient` is an address (its
 /// domain is kept). nullopt when no DMARC evaluation was made (no From, DMARC off).
 /// Never throws.
 std::optional<Row> row_from(const session::Verdicts& verdicts, const session::Client& client,

@@ -88,6 +88,10 @@ void Logger::dmarc_evaluated(const std::string& queue_id, const dmarc::Evaluatio
   // The disposition is what a failing message asks for (after t=); a pass asks none.
   if (e.record && e.result == dmarc::Result::kFail)
     text += ", disposition=" + std::string(dmarc::to_string(e.disposition));
+  if (!e.override_reason.empty())
+    text += ", override=" + e.override_reason +
+            ", applied=" + std::string(dmarc::to_string(e.applied)) + " (" +
+            e.override_comment + ")";
   if (!e.aligned.empty()) text += ", aligned=" + e.aligned;
   line(text + ", reason=" + e.reason);
 }

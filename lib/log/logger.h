@@ -48,7 +48,8 @@ class Logger {
   /// signature (d= and s= empty when unreadable), or "QID: dkim-verify, result=none".
   void dkim_verified(const std::string& queue_id, const dkim::SignatureResult* result);
   /// "QID: dmarc, from=example.com, result=fail, policy-domain=example.com, p=reject,
-  /// disposition=quarantine, reason=..." for one evaluation.
+  /// disposition=quarantine, reason=..." for one evaluation; a local override adds
+  /// "override=TYPE, applied=none (what matched)" after the disposition.
   void dmarc_evaluated(const std::string& queue_id, const dmarc::Evaluation& e);
   /// "QID: reinjected, nrcpt=N"
   void reinjected(const std::string& queue_id, size_t recipients);

@@ -289,12 +289,14 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
         dmarc::Input::Dkim{r.domain, r.selector, r.verdict == dkim::Verdict::kPass});
   dmarc::Evaluator evaluator(*setup_.resolver);
   verdicts_.dmarc = evaluator.evaluate(in);
+  dmarc::apply_overrides(setup_.dmarc_overrides, in, c.address, c.hostname, *verdicts_.dmarc);
   ar.results.push_back(authres::dmarc_resinfo(*verdicts_.dmarc));
-  // RFC 9989 §5.8: a receiver that applies "reject" rejects during the SMTP transaction;
-  // the disposition already has t=y applied (§5.3), so a testing record never rejects.
+  // RFC 9989 §5.8: a receiver that applies "reject" rejects during the SMTP transaction.
+  // `applied` has t=y (§5.3) and the local overrides behind it, so a testing record, a
+  // known forwarder or a mailing list is never refused.
   const dmarc::Evaluation& e = *verdicts_.dmarc;
-  if (setup_.reject_dmarc && e.result == dmarc::Result::kFail &&
-      e.disposition == dmarc::Policy::kReject && disposition_ == Disposition::kAccept) {
+  if (setup_.reject_dmarc && e.applied == dmarc::Policy::kReject &&
+      disposition_ == Disposition::kAccept) {
     disposition_ = Disposition::kReject;
     status_code_ = "5.7.1";
     reason_ = "DMARC policy of " + e.policy_domain + " says reject: " + e.reason;

@@ -26,6 +26,7 @@
 #include "dkim/signer.h"
 #include "dkim/verifier.h"
 #include "dmarc/evaluate.h"
+#include "dmarc/override.h"
 #include "dns/resolver.h"
 #include "mail/message_parser.h"
 #include "session/spf_input.h"
@@ -80,6 +81,8 @@ struct Setup {
   dns::Resolver* resolver = nullptr;  ///< DKIM keys; must be set when anything is verified
   dkim::VerifyOptions verify;
   bool dmarc = false;  ///< evaluate DMARC (RFC 9989) when verifying
+  /// Forwarders and lists exempted from a failing message's disposition (dmarc-override-*).
+  dmarc::Overrides dmarc_overrides;
   /// The receiver= of the Received-SPF fields postseal-policyd writes for us: only those
   /// (above the first Received field) are believed.
   std::string receiver;

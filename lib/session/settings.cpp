@@ -53,6 +53,27 @@ std::string receiver(const config::Settings& s) {
   return s.str("receiver").empty() ? host_name() : s.str("receiver");
 }
 
+dmarc::Overrides dmarc_overrides(const config::Settings& s) {
+  dmarc::Overrides o;
+  auto list = [&](const char* name) {
+    auto l = config::HostList::from_value(s.str(name));
+    if (!l.ok()) throw ConfigError(std::string(name) + ": " + l.message());
+    return *l;
+  };
+  auto reason = [&](const char* name) {
+    auto r = dmarc::parse_override_reason(s.str(name));
+    if (!r)
+      throw ConfigError(std::string(name) +
+                        ": expected local_policy, mailing_list, trusted_forwarder or other");
+    return *r;
+  };
+  o.networks = list("dmarc-override-networks");
+  o.networks_reason = reason("dmarc-override-networks-reason");
+  o.domains = list("dmarc-override-domains");
+  o.domains_reason = reason("dmarc-override-domains-reason");
+  return o;
+}
+
 Setup filter_setup(const config::Settings& s, const config::KeyStore& keys) {
   Setup setup;
   auto mode = parse_mode(s.str("mode"));
@@ -67,6 +88,7 @@ Setup filter_setup(const config::Settings& s, const config::KeyStore& keys) {
   setup.authserv_id = authserv_id(s);
   setup.verify.max_signatures = s.uint("max-signatures");
   setup.dmarc = s.flag("dmarc");
+  setup.dmarc_overrides = dmarc_overrides(s);
   setup.receiver = receiver(s);
   return setup;
 }

@@ -28,10 +28,14 @@ std::string authserv_id(const config::Settings& s);
 /// receiver (the receiver= of trusted Received-SPF fields), or the host name.
 std::string receiver(const config::Settings& s);
 
+/// dmarc-override-networks, dmarc-override-domains and their -reason options. Throws
+/// ConfigError naming the option for a bad entry, an unreadable file or an unknown reason.
+dmarc::Overrides dmarc_overrides(const config::Settings& s);
+
 /// A Setup for postseal-filter: mode, internal-hosts, sign-failure-action, the signing
-/// options, authserv-id, max-signatures, dmarc, receiver, with keys chosen from `keys` (which
-/// must outlive it). The resolver is left unset (the caller makes one only when a plan
-/// verifies).
+/// options, authserv-id, max-signatures, dmarc, the DMARC overrides, receiver, with keys chosen
+/// from `keys` (which must outlive it). The resolver is left unset (the caller makes one only
+/// when a plan verifies).
 Setup filter_setup(const config::Settings& s, const config::KeyStore& keys);
 
 }  // namespace postseal::session

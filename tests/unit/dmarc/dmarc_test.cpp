@@ -9,7 +9,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "authres/authres.h"
+#include "dmarc/destinations.h"
 #include "dmarc/evaluate.h"
+#include "dmarc/override.h"
 #include "dmarc/record.h"
 #include "dns/static_resolver.h"
 
@@ -19,7 +22,6 @@ using dmarc::Evaluator;
 using dmarc::Input;
 using dmarc::Policy;
 using dmarc::Psd;
-using dmarc::Result;
 
 namespace {
 
@@ -44,6 +46,8 @@ Input message(std::string author, std::vector<Input::Dkim> dkim = {}, std::strin
 }  // namespace
 
 class DmarcTest : public CppUnit::TestFixture {
+  // dmarc::Result, not postseal::Result (util/result.h, which config/host_list.h brings).
+  using Result = dmarc::Result;
   CPPUNIT_TEST_SUITE(DmarcTest);
   CPPUNIT_TEST(record_version_first_and_case_sensitive);
   CPPUNIT_TEST(record_tags);
@@ -68,6 +72,16 @@ class DmarcTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(psd_example_alignment);
   CPPUNIT_TEST(dns_trouble_is_temperror);
   CPPUNIT_TEST(author_domain_idn_and_case);
+  CPPUNIT_TEST(fail_applies_the_disposition_after_t);
+  CPPUNIT_TEST(override_network_exempts_a_failing_message);
+  CPPUNIT_TEST(override_domain_needs_an_authenticated_identifier);
+  CPPUNIT_TEST(override_leaves_pass_and_p_none_alone);
+  CPPUNIT_TEST(override_reasons_are_rfc9990_types);
+  CPPUNIT_TEST(mailto_uris);
+  CPPUNIT_TEST(report_destinations_inside_the_org_domain);
+  CPPUNIT_TEST(external_destination_needs_authorization);
+  CPPUNIT_TEST(external_authorization_may_replace_the_address);
+  CPPUNIT_TEST(external_check_dns_trouble_is_temperror);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -435,6 +449,202 @@ class DmarcTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!dmarc::author_domain("joe@exa mple.com"));
     CPPUNIT_ASSERT(!dmarc::author_domain("joe@"));
     CPPUNIT_ASSERT(!dmarc::author_domain("joe@a..example"));
+  }
+
+  // §5.3.6 and §9.1: a fail applies what the policy in force asks for after t=; every
+  // other result applies nothing.
+  void fail_applies_the_disposition_after_t() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject");
+    dns.add_txt("_dmarc.example.org", "v=DMARC1; p=reject; t=y");
+    auto e = Evaluator(dns).evaluate(message("example.com"));
+    CPPUNIT_ASSERT(e.result == Result::kFail && e.applied == Policy::kReject);
+    CPPUNIT_ASSERT(e.override_reason.empty());
+    e = Evaluator(dns).evaluate(message("example.org"));
+    CPPUNIT_ASSERT(e.result == Result::kFail && e.applied == Policy::kQuarantine);
+    e = Evaluator(dns).evaluate(message("example.com", {}, "pass", "example.com"));
+    CPPUNIT_ASSERT(e.result == Result::kPass && e.applied == Policy::kNone);
+  }
+
+  // §5.4: the receiver MAY accept a failing message whatever the policy, and reports why
+  // (RFC 9990 §3.1.6). A client in the networks list: applied none, trusted_forwarder,
+  // and Authentication-Results says policy.dmarc=none with the override in the comment.
+  void override_network_exempts_a_failing_message() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.net", "v=DMARC1; p=reject");
+    dmarc::Overrides lists;
+    // First match wins: the exclusion goes before the network.
+    lists.networks = *config::HostList::from_value("!192.0.2.9, 192.0.2.0/24");
+    Input in = message("example.net", {}, "fail", "example.net");
+    auto e = Evaluator(dns).evaluate(in);
+    CPPUNIT_ASSERT(dmarc::apply_overrides(lists, in, "192.0.2.55", "", e));
+    CPPUNIT_ASSERT(e.result == Result::kFail);
+    CPPUNIT_ASSERT(e.disposition == Policy::kReject);  // what the domain asked for
+    CPPUNIT_ASSERT(e.applied == Policy::kNone);
+    CPPUNIT_ASSERT_EQUAL(std::string("trusted_forwarder"), e.override_reason);
+    CPPUNIT_ASSERT_EQUAL(std::string("client 192.0.2.55 in dmarc-override-networks"),
+                         e.override_comment);
+    authres::AuthenticationResults ar;
+    ar.authserv_id = "mx.example.com";
+    ar.results.push_back(authres::dmarc_resinfo(e));
+    std::string field;  // unfolded, white space as one space
+    for (char c : authres::format_field(ar, "\n"))
+      if (c != '\n') field += c == '\t' ? ' ' : c;
+    CPPUNIT_ASSERT(field.find("dmarc=fail (p=reject override=trusted_forwarder)") !=
+                   std::string::npos);
+    CPPUNIT_ASSERT(field.find("policy.dmarc=none") != std::string::npos);
+    CPPUNIT_ASSERT(field.find("policy.dmarc=reject") == std::string::npos);
+    // An excluded address and one outside the list: the policy stands.
+    auto e2 = Evaluator(dns).evaluate(in);
+    CPPUNIT_ASSERT(!dmarc::apply_overrides(lists, in, "192.0.2.9", "", e2));
+    CPPUNIT_ASSERT(!dmarc::apply_overrides(lists, in, "198.51.100.1", "", e2));
+    CPPUNIT_ASSERT(e2.applied == Policy::kReject && e2.override_reason.empty());
+  }
+
+  // §3.2.1: only Authenticated Identifiers count. A list domain in a failed SPF check or
+  // a broken signature does not exempt the message; a DKIM pass with it as d= does.
+  // The Author Domain itself matches too, and ".example.org" means subdomains only.
+  void override_domain_needs_an_authenticated_identifier() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.net", "v=DMARC1; p=quarantine");
+    dmarc::Overrides lists;
+    lists.domains = *config::HostList::from_value(".example.org, partner.example");
+    lists.domains_reason = "mailing_list";
+    Input forged = message("example.net", {{"lists.example.org", "s", false}}, "fail",
+                           "lists.example.org");
+    auto e = Evaluator(dns).evaluate(forged);
+    CPPUNIT_ASSERT(!dmarc::apply_overrides(lists, forged, "203.0.113.5", "", e));
+    CPPUNIT_ASSERT(e.applied == Policy::kQuarantine);
+    Input list =
+        message("example.net", {{"Lists.Example.ORG.", "s", true}}, "softfail", "example.net");
+    e = Evaluator(dns).evaluate(list);
+    CPPUNIT_ASSERT(e.result == Result::kFail);
+    CPPUNIT_ASSERT(dmarc::apply_overrides(lists, list, "203.0.113.5", "", e));
+    CPPUNIT_ASSERT(e.applied == Policy::kNone);
+    CPPUNIT_ASSERT_EQUAL(std::string("mailing_list"), e.override_reason);
+    CPPUNIT_ASSERT_EQUAL(std::string("DKIM pass d=lists.example.org in dmarc-override-domains"),
+                         e.override_comment);
+    Input spf = message("example.net", {}, "pass", "bounces.example.org");
+    e = Evaluator(dns).evaluate(spf);
+    CPPUNIT_ASSERT(dmarc::apply_overrides(lists, spf, "", "", e));
+    CPPUNIT_ASSERT_EQUAL(std::string("SPF pass bounces.example.org in dmarc-override-domains"),
+                         e.override_comment);
+    Input bare = message("example.net", {}, "pass", "example.org");  // not a subdomain
+    e = Evaluator(dns).evaluate(bare);
+    CPPUNIT_ASSERT(!dmarc::apply_overrides(lists, bare, "", "", e));
+    dns.add_txt("_dmarc.partner.example", "v=DMARC1; p=reject");
+    Input author = message("partner.example");
+    e = Evaluator(dns).evaluate(author);
+    CPPUNIT_ASSERT(dmarc::apply_overrides(lists, author, "", "", e));
+    CPPUNIT_ASSERT_EQUAL(std::string("author domain partner.example in dmarc-override-domains"),
+                         e.override_comment);
+  }
+
+  // Nothing is overridden where nothing deviates from the policy: a pass, p=none, and
+  // t=y that already lowered quarantine to none (RFC 9990 §3.1.6 policy_test_mode).
+  void override_leaves_pass_and_p_none_alone() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject");
+    dns.add_txt("_dmarc.example.org", "v=DMARC1; p=none");
+    dns.add_txt("_dmarc.example.net", "v=DMARC1; p=quarantine; t=y");
+    dmarc::Overrides lists;
+    lists.networks = *config::HostList::from_value("0.0.0.0/0");
+    Input pass = message("example.com", {{"example.com", "s", true}});
+    for (Input in : {pass, message("example.org"), message("example.net")}) {
+      auto e = Evaluator(dns).evaluate(in);
+      CPPUNIT_ASSERT(!dmarc::apply_overrides(lists, in, "192.0.2.1", "", e));
+      CPPUNIT_ASSERT(e.override_reason.empty() && e.applied == Policy::kNone);
+    }
+  }
+
+  void override_reasons_are_rfc9990_types() {
+    CPPUNIT_ASSERT_EQUAL(std::string("mailing_list"),
+                         *dmarc::parse_override_reason("Mailing_List"));
+    CPPUNIT_ASSERT(dmarc::parse_override_reason("trusted_forwarder"));
+    CPPUNIT_ASSERT(dmarc::parse_override_reason("local_policy"));
+    CPPUNIT_ASSERT(dmarc::parse_override_reason("other"));
+    CPPUNIT_ASSERT(!dmarc::parse_override_reason("policy_test_mode"));
+    CPPUNIT_ASSERT(!dmarc::parse_override_reason("forwarded"));
+  }
+
+  // RFC 6068 §2: addresses before "?", percent-decoded, several separated by ",".
+  void mailto_uris() {
+    using V = std::vector<std::string>;
+    CPPUNIT_ASSERT(V{"dmarc@example.com"} ==
+                   dmarc::mailto_addresses("mailto:dmarc@Example.COM"));
+    CPPUNIT_ASSERT((V{"a@example.com", "b@example.net"} ==
+                    dmarc::mailto_addresses("MAILTO:a@example.com%2Cb@example.net?subject=x")));
+    CPPUNIT_ASSERT(V{"a+b@example.com"} == dmarc::mailto_addresses("mailto:a%2Bb@example.com"));
+    for (const char* bad :
+         {"https://example.com/r", "mailto:", "mailto:nobody", "mailto:-oQ/tmp@example.com",
+          "mailto:a@exa_mple..com", "mailto:a%2@example.com", "mailto:a b@example.com"})
+      CPPUNIT_ASSERT_MESSAGE(bad, dmarc::mailto_addresses(bad).empty());
+  }
+
+  // RFC 9990 §4: a destination within the policy domain's Organizational Domain needs
+  // no authorization; only mailto: is used.
+  void report_destinations_inside_the_org_domain() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=none");
+    Evaluator ev(dns);
+    auto d = dmarc::report_destinations(
+        ev, dns, "news.example.com",
+        {"mailto:agg@example.com", "https://r.example.com/", "mailto:agg@example.com"});
+    CPPUNIT_ASSERT(!d.temperror);
+    CPPUNIT_ASSERT(std::vector<std::string>{"agg@example.com"} == d.addresses);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), d.refused.size());
+    for (const auto& q : dns.log())
+      CPPUNIT_ASSERT_MESSAGE(q, q.find("._report._dmarc.") == std::string::npos);
+  }
+
+  // RFC 9990 §4 steps 1-8: <policy domain>._report._dmarc.<host> with a record that
+  // starts with v=DMARC1 authorizes; none (or only other TXT) refuses.
+  void external_destination_needs_authorization() {
+    dns::StaticResolver dns;
+    dns.add_txt("example.com._report._dmarc.reports.example.net", "v=DMARC1");
+    dns.add_txt("example.com._report._dmarc.unauth.example.org", "v=spf1 -all");
+    Evaluator ev(dns);
+    auto d =
+        dmarc::report_destinations(ev, dns, "example.com",
+                                   {"mailto:agg@reports.example.net",
+                                    "mailto:x@unauth.example.org", "mailto:y@other.example"});
+    CPPUNIT_ASSERT(!d.temperror);
+    CPPUNIT_ASSERT(std::vector<std::string>{"agg@reports.example.net"} == d.addresses);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), d.refused.size());
+    CPPUNIT_ASSERT(d.refused[0].find("x@unauth.example.org") != std::string::npos);
+    CPPUNIT_ASSERT(d.refused[0].find("not authorized") != std::string::npos);
+  }
+
+  // RFC 9990 §4 step 9: a rua in the authorizing record replaces the address when it
+  // names the same host; another host means neither is used.
+  void external_authorization_may_replace_the_address() {
+    dns::StaticResolver dns;
+    dns.add_txt("example.com._report._dmarc.thirdparty.example",
+                "v=DMARC1; rua=mailto:new@thirdparty.example");
+    dns.add_txt("example.com._report._dmarc.loop.example",
+                "v=DMARC1; rua=mailto:victim@elsewhere.example");
+    Evaluator ev(dns);
+    auto d = dmarc::report_destinations(
+        ev, dns, "example.com", {"mailto:old@thirdparty.example", "mailto:r@loop.example"});
+    CPPUNIT_ASSERT(std::vector<std::string>{"new@thirdparty.example"} == d.addresses);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), d.refused.size());
+    CPPUNIT_ASSERT(d.refused[0].find("another host") != std::string::npos);
+  }
+
+  // RFC 9990 §4 step 5: a temporary DNS error may be retried later: nothing is sent.
+  void external_check_dns_trouble_is_temperror() {
+    dns::StaticResolver dns;
+    dns.fail("example.com._report._dmarc.reports.example.net", dns::Status::kTempError);
+    Evaluator ev(dns);
+    auto d = dmarc::report_destinations(
+        ev, dns, "example.com", {"mailto:a@example.com", "mailto:agg@reports.example.net"});
+    CPPUNIT_ASSERT(d.temperror && d.addresses.empty());
+    dns::StaticResolver down;
+    down.fail("_dmarc.example.com", dns::Status::kTempError);
+    Evaluator ev2(down);
+    CPPUNIT_ASSERT(
+        dmarc::report_destinations(ev2, down, "example.com", {"mailto:a@example.com"})
+            .temperror);
   }
 };
 

@@ -13,6 +13,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <zlib.h>
 
+#include "history/report_mail.h"
+#include "util/base64.h"
 #include "util/errors.h"
 
 using namespace postseal;
@@ -92,6 +94,8 @@ class AggregateTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(file_name_and_report_id);
   CPPUNIT_TEST(gzip_round_trips);
   CPPUNIT_TEST(period_parsing);
+  CPPUNIT_TEST(report_file_names_read_back);
+  CPPUNIT_TEST(report_mail_subject_and_attachment);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -224,6 +228,60 @@ class AggregateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!history::parse_period("2026-01-02..2026-01-01", 0).ok());
     CPPUNIT_ASSERT(!history::parse_period("yesterday", 0).ok());
     CPPUNIT_ASSERT(!history::parse_period("2026-01-01..", 0).ok());
+  }
+
+  // RFC 9990 §3.5.2: the filename ABNF, read back; anything else is not a report.
+  void report_file_names_read_back() {
+    auto f = history::parse_report_file_name(
+        "mx.example!example.com!1767225600!1767311999!1767225600ab12.xml.gz");
+    CPPUNIT_ASSERT(f);
+    CPPUNIT_ASSERT_EQUAL(std::string("mx.example"), f->receiver);
+    CPPUNIT_ASSERT_EQUAL(std::string("example.com"), f->policy_domain);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1767225600), f->begin);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1767311999), f->end);
+    CPPUNIT_ASSERT_EQUAL(std::string("1767225600ab12"), f->unique_id);
+    auto noid = history::parse_report_file_name("mx.example!example.com!1!2.xml.gz");
+    CPPUNIT_ASSERT(noid && noid->unique_id.empty());
+    // Without a unique-id the Subject still carries a stable Report-ID.
+    CPPUNIT_ASSERT_EQUAL(history::report_id("mx.example", "example.com", 1, 2),
+                         history::subject_report_id(*noid));
+    for (const char* bad :
+         {"mx.example!example.com!1!2.xml", "mx.example!example.com!1!2!id.xml.gz.tmp",
+          "mx.example!example.com!1.xml.gz", "mx.example!!1!2.xml.gz",
+          "mx.example!example.com!1!x2.xml.gz", "mx.example!example.com!1!2!a-b.xml.gz",
+          "mx.example!exa\"mple.com!1!2.xml.gz", "a!b!1!2!3!4.xml.gz"})
+      CPPUNIT_ASSERT_MESSAGE(bad, !history::parse_report_file_name(bad));
+  }
+
+  // §3.5.2: the Subject ABNF, the attachment as application/gzip under the file name,
+  // and the Report-ID reused in the Message-ID.
+  void report_mail_subject_and_attachment() {
+    const std::string name = "mx.example!example.com!1767225600!1767311999!abc123.xml.gz";
+    auto f = *history::parse_report_file_name(name);
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("Report Domain: example.com Submitter: mx.example Report-ID: <abc123>"),
+        history::report_subject(f));
+    std::string gz = history::gzip("<feedback/>");
+    std::string m =
+        history::report_message(f, name, gz, "dmarc@mx.example",
+                                {"a@example.com", "b@reports.example.net"}, 1767312000);
+    auto has = [&](const std::string& s) { return m.find(s) != std::string::npos; };
+    CPPUNIT_ASSERT(
+        m.starts_with("From: dmarc@mx.example\nTo: a@example.com,\n b@reports.example.net\n"));
+    CPPUNIT_ASSERT(
+        has("\nSubject: Report Domain: example.com\n Submitter: mx.example\n"
+            " Report-ID: <abc123>\n"));
+    CPPUNIT_ASSERT(has("\nDate: Fri, 02 Jan 2026 00:00:00 +0000\n"));
+    CPPUNIT_ASSERT(has("\nMessage-ID: <abc123@mx.example>\n"));
+    CPPUNIT_ASSERT(has("\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="));
+    CPPUNIT_ASSERT(has("Content-Type: application/gzip; name=\"" + name +
+                       "\"\n"
+                       "Content-Disposition: attachment; filename=\"" +
+                       name +
+                       "\"\n"
+                       "Content-Transfer-Encoding: base64\n\n" +
+                       base64_encode(gz) + "\n"));
+    CPPUNIT_ASSERT(m.ends_with("--=_postseal_abc123--\n"));
   }
 };
 
