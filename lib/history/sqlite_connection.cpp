@@ -2,10 +2,8 @@
 /// The SQLite side of detail::Connection (see sql.h): one database handle, a busy
 /// timeout so that a writer waits for another process's lock at most the given time,
 /// and statements prepared, bound as text and stepped one at a time.
-#include <sqlite3.h>
-
 #include "history/sql.h"
-#include "util/c_handle.h"
+#include "history/sql_libs.h"
 #include "util/errors.h"
 
 namespace postseal::history::detail {
@@ -16,34 +14,34 @@ class SqliteConnection : public Connection {
  public:
   SqliteConnection(const std::string& path, int timeout_seconds) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc = sqlite().open_v2(path.c_str(), &db,
+                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                              nullptr);
     db_.reset(db);  // sqlite3_open_v2 hands out a handle even when it fails
     if (rc != SQLITE_OK)
       throw TempFailure("history: sqlite " + path + ": " +
-                        (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
-    sqlite3_busy_timeout(db, timeout_seconds * 1000);
+                        (db ? sqlite().errmsg(db) : sqlite().errstr(rc)));
+    sqlite().busy_timeout(db, timeout_seconds * 1000);
     path_ = path;
   }
 
   std::vector<SqlRow> query(const std::string& sql,
                             const std::vector<std::string>& params) override {
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) fail();
+    if (sqlite().prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) fail();
     SqliteStmt st(raw);
     for (size_t i = 0; i < params.size(); ++i)
-      if (sqlite3_bind_text(st.get(), static_cast<int>(i + 1), params[i].data(),
-                            static_cast<int>(params[i].size()), SQLITE_TRANSIENT) != SQLITE_OK)
+      if (sqlite().bind_text(st.get(), static_cast<int>(i + 1), params[i].data(),
+                             static_cast<int>(params[i].size()), SQLITE_TRANSIENT) != SQLITE_OK)
         fail();
     std::vector<SqlRow> out;
     for (;;) {
-      int rc = sqlite3_step(st.get());
+      int rc = sqlite().step(st.get());
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) fail();
       SqlRow row;
-      for (int c = 0; c < sqlite3_column_count(st.get()); ++c) {
-        auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), c));
+      for (int c = 0; c < sqlite().column_count(st.get()); ++c) {
+        auto* text = reinterpret_cast<const char*>(sqlite().column_text(st.get(), c));
         row.emplace_back(text ? text : "");
       }
       out.push_back(std::move(row));
@@ -55,7 +53,7 @@ class SqliteConnection : public Connection {
 
  private:
   [[noreturn]] void fail() {
-    throw TempFailure("history: sqlite " + path_ + ": " + sqlite3_errmsg(db_.get()));
+    throw TempFailure("history: sqlite " + path_ + ": " + sqlite().errmsg(db_.get()));
   }
 
   SqliteDb db_;

@@ -7,12 +7,10 @@
 
 #include <memory>
 
-#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <openssl/bio.h>
 #include <openssl/decoder.h>
 #include <openssl/evp.h>
-#include <sqlite3.h>
 
 // libspf2's headers declare C functions without extern "C".
 extern "C" {
@@ -34,10 +32,6 @@ using CHandle = std::unique_ptr<T, FnDeleter<T, F>>;
 
 namespace detail {
 inline void bio_free(BIO* b) { BIO_free_all(b); }
-// sqlite3_close_v2 and sqlite3_finalize return a code that says nothing new on the
-// close path: the statement's or handle's error was already read where it happened.
-inline void sqlite_close(sqlite3* db) { sqlite3_close_v2(db); }
-inline void sqlite_finalize(sqlite3_stmt* st) { sqlite3_finalize(st); }
 }  // namespace detail
 
 using EvpPkey = CHandle<EVP_PKEY, EVP_PKEY_free>;
@@ -52,10 +46,6 @@ using SpfResponse = CHandle<SPF_response_t, SPF_response_free>;
 using SpfRecord = CHandle<SPF_record_t, SPF_record_free>;
 using SpfDnsRr = CHandle<SPF_dns_rr_t, SPF_dns_rr_free>;
 
-using SqliteDb = CHandle<sqlite3, detail::sqlite_close>;
-using SqliteStmt = CHandle<sqlite3_stmt, detail::sqlite_finalize>;
-using PgConn = CHandle<PGconn, PQfinish>;
-using PgResult = CHandle<PGresult, PQclear>;
 
 }  // namespace postseal
 

@@ -9,9 +9,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include <cppunit/extensions/HelperMacros.h>
+#include <sqlite3.h>
 
 #include "config/temp_dir.h"
 #include "history/row.h"
@@ -168,7 +170,8 @@ class HistoryStoreTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(row->dkim_aligned);
     CPPUNIT_ASSERT(row->spf_aligned);
     v.dmarc->spf_aligned = false;
-    CPPUNIT_ASSERT(!history::row_from(v, client("b@example.org"), 1, "a@x.example")->spf_aligned);
+    CPPUNIT_ASSERT(
+        !history::row_from(v, client("b@example.org"), 1, "a@x.example")->spf_aligned);
     CPPUNIT_ASSERT_EQUAL(std::string("none"), row->disposition_requested);
     CPPUNIT_ASSERT_EQUAL(std::string(""), row->override_reason);
   }
@@ -229,7 +232,7 @@ class HistoryStoreTest : public CppUnit::TestFixture {
     // A later postseal wrote version 2; this one must leave the database alone.
     sqlite3* db = nullptr;
     CPPUNIT_ASSERT_EQUAL(SQLITE_OK, sqlite3_open((dir_ + "/h.db").c_str(), &db));
-    SqliteDb handle(db);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> handle(db, sqlite3_close);
     CPPUNIT_ASSERT_EQUAL(SQLITE_OK, sqlite3_exec(db, "UPDATE schema_version SET version = 2",
                                                  nullptr, nullptr, nullptr));
     handle.reset();
