@@ -106,6 +106,8 @@ class Connection {
   void receive_message();
   session::Client client() const;
   std::string queue_id() const;
+  void record(const session::Session& message, const session::Client& who, int64_t when,
+              const std::string& applied);
 
   const net::Connection& conn_;
   const ProxyContext& ctx_;
@@ -255,6 +257,17 @@ session::Client Connection::client() const {
   if (const std::string* helo = xforward_.find("HELO"); !unavailable(helo)) c.helo = *helo;
   c.sender = sender_;
   return c;
+}
+
+// The DMARC history row of a message the next hop took or we refused; queued for the
+// writer thread, never written here (history/batch_writer.h).
+void Connection::record(const session::Session& message, const session::Client& who,
+                        int64_t when, const std::string& applied) {
+  if (ctx_.history == nullptr) return;
+  auto row =
+      history::row_from(message.verdicts(), who, when,
+                        recipients_.empty() ? std::string() : recipients_.front(), applied);
+  if (row) ctx_.history->push(std::move(*row));
 }
 
 std::string Connection::queue_id() const {
@@ -491,6 +504,8 @@ void Connection::receive_message() {
   }
   if (message.disposition() == session::Disposition::kReject) {
     session::log_verdicts(ctx_.logger, qid.empty() ? "NOQUEUE" : qid, message);
+    // A refused message is an evaluation too: RFC 9990 reports count it as rejected.
+    record(message, who, started, "reject");
     finish_rejected(550, message.status_code(), message.disposition_reason(), "rejected");
     return;
   }
@@ -528,11 +543,7 @@ void Connection::receive_message() {
   session::log_verdicts(ctx_.logger, qid, message);
   const char* status = final.positive() ? "sent" : final.transient() ? "deferred" : "bounced";
   ctx_.logger.relayed(qid, next_->where(), nrcpt, status, said);
-  if (final.positive() && ctx_.history != nullptr) {
-    auto row = history::row_from(message.verdicts(), who, started,
-                                 recipients_.empty() ? std::string() : recipients_.front());
-    if (row) ctx_.history->push(std::move(*row));
-  }
+  if (final.positive()) record(message, who, started, "none");
   reset_transaction();
 }
 

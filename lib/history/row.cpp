@@ -38,7 +38,8 @@ std::string address_domain(const std::string& address) {
 }
 
 std::optional<Row> row_from(const session::Verdicts& verdicts, const session::Client& client,
-                            int64_t time, const std::string& first_recipient) {
+                            int64_t time, const std::string& first_recipient,
+                            const std::string& applied) {
   if (!verdicts.dmarc) return std::nullopt;
   const dmarc::Evaluation& e = *verdicts.dmarc;
   Row row;
@@ -71,7 +72,7 @@ std::optional<Row> row_from(const session::Verdicts& verdicts, const session::Cl
   // so that the report can say the policy was not applied, and why (RFC 9990 §3.1.6).
   bool failed = e.result == dmarc::Result::kFail;
   row.disposition_requested = failed ? std::string(dmarc::to_string(e.disposition)) : "none";
-  row.disposition_applied = "none";
+  row.disposition_applied = failed ? applied : "none";
   if (!e.override_reason.empty()) {
     // A local override list (dmarc/override.h) exempted the message: its own type.
     row.override_reason = e.override_reason;

@@ -53,15 +53,17 @@ struct Row {
   bool operator==(const Row&) const = default;
 };
 
-/// The row for one message after the queue: the disposition applied is always none
-/// (the after-queue filter never rejects or quarantines, it only marks), the requested
+/// The row for one message. The disposition applied is `applied`: "none" after the queue
+/// (the after-queue filter never rejects or quarantines, it only marks), "reject" for a
+/// message the before-queue daemon refused (550 5.7.1); the requested
 /// one is what the policy in force asked for, and the override reason is the local
 /// override list's type when one matched (Evaluation::override_reason), else
 /// policy_test_mode for t=y, else local_policy. `first_recipient` is an address (its
 /// domain is kept). nullopt when no DMARC evaluation was made (no From, DMARC off).
 /// Never throws.
 std::optional<Row> row_from(const session::Verdicts& verdicts, const session::Client& client,
-                            int64_t time, const std::string& first_recipient);
+                            int64_t time, const std::string& first_recipient,
+                            const std::string& applied = "none");
 
 /// The domain of an address ("<a@Example.ORG>" -> "example.org"); empty when there is
 /// none. Never throws.
