@@ -302,6 +302,11 @@ const Row kRows[] = {
       "mailing_list, trusted_forwarder or other",
       kFilter | kVerifyTool},
      check_override_reason},
+    {{"reject-multiple-from", OptionType::kBool, "no",
+      "on a before-queue listener, refuse (550 5.7.1) a message whose From names several "
+      "domains or that has several From fields (no DMARC verdict is possible)",
+      kFilter},
+     check_bool},
     {{"history", OptionType::kString, "sqlite:/var/lib/postseal/history.db",
       "where DMARC evaluations are recorded for aggregate reports: sqlite:PATH, a "
       "postgresql:// URI or a libpq conninfo; empty: no history",

@@ -252,6 +252,16 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
                                         : "the From field has no address or several domains";
     ar.results.push_back(
         authres::ResultInfo{"dmarc", "permerror", "", verdicts_.dmarc_error, {}});
+    // §5.3 leaves a message without one Author Domain to local policy: a before-queue
+    // listener may refuse it, as large mailbox providers do, so no From can hide a
+    // domain whose policy says reject.
+    if (froms > 0 && setup_.reject_dmarc && setup_.reject_multiple_from &&
+        disposition_ == Disposition::kAccept) {
+      disposition_ = Disposition::kReject;
+      status_code_ = "5.7.1";
+      reason_ =
+          "no DMARC verdict is possible: " + verdicts_.dmarc_error + " (reject-multiple-from)";
+    }
     return;
   }
   auto domain = dmarc::author_domain(author);

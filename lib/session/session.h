@@ -94,6 +94,10 @@ struct Setup {
   /// in force asks for reject after t= (RFC 9989 §5.8): only where the client still waits
   /// for the answer (the before-queue daemon), never after the queue (no backscatter).
   bool reject_dmarc = false;
+  /// With reject_dmarc: also refuse a message whose Author Domain cannot be determined
+  /// because it has several From fields or From mailboxes of several domains
+  /// (reject-multiple-from; RFC 9989 §5.3 leaves such a message to local policy).
+  bool reject_multiple_from = false;
   size_t spool_memory = 256 * 1024;  ///< bytes kept in memory before the spool file
   std::string spool_dir;             ///< $TMPDIR or /tmp when empty
 };

@@ -89,6 +89,7 @@ Setup filter_setup(const config::Settings& s, const config::KeyStore& keys) {
   setup.verify.max_signatures = s.uint("max-signatures");
   setup.dmarc = s.flag("dmarc");
   setup.dmarc_overrides = dmarc_overrides(s);
+  setup.reject_multiple_from = s.flag("reject-multiple-from");
   setup.receiver = receiver(s);
   return setup;
 }
