@@ -21,6 +21,7 @@
 #include "config/options.h"
 #include "dns/unbound_resolver.h"
 #include "log/logger.h"
+#include "net/server.h"
 #include "policy/instance_cache.h"
 #include "policy/policy_service.h"
 #include "policy/server.h"
@@ -150,6 +151,9 @@ int main(int argc, char** argv) {
       server.serve(STDIN_FILENO, STDOUT_FILENO, "spawn");
     } else {
       server.open_listener();
+      // Root is needed only to bind (and chown) the socket; postseal-policyd keeps
+      // running as root when no user is set, as it always has.
+      net::drop_privileges(settings->str("user"), settings->str("group"), /*allow_root=*/true);
       server.run();
       logger.daemon_stopped(server.connections());
     }
