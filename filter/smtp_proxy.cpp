@@ -203,6 +203,9 @@ void Connection::run() {
 }
 
 bool Connection::next_hop_ready() {
+  // A reload may have moved next-hop: the next transaction goes to the new one.
+  if (next_ && next_->is_open() && next_->where() != net::describe(rt_->next_hop))
+    next_->quit();
   if (next_ && next_->is_open()) return true;
   next_ =
       std::make_unique<smtp::Client>(rt_->next_hop, rt_->next_hop_timeout_ms, rt_->hostname);
