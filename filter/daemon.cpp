@@ -108,7 +108,8 @@ int run_daemon(const boost::program_options::variables_map& cmdline,
     }
   });
 
-  ProxyContext context{listeners, runtime, logger, srv, history.get()};
+  NextHopPool pool;
+  ProxyContext context{listeners, runtime, logger, srv, history.get(), &pool};
   int status = 0;
   try {
     srv.run([&context](const net::Connection& c) { serve_smtp(c, context); });

@@ -83,6 +83,11 @@ class Connection {
  public:
   Connection(const net::Connection& c, const ProxyContext& ctx)
       : conn_(c), ctx_(ctx), spec_(ctx.listeners[c.listener]), lines_(kMaxCommandLine) {}
+  // A client that leaves between transactions without QUIT leaves a clean next-hop
+  // connection; one that leaves inside a transaction leaves a dirty one, which closes.
+  ~Connection() {
+    if (next_ && !in_transaction_) release_next_hop();
+  }
 
   void run();
 
@@ -103,6 +108,7 @@ class Connection {
   void next_hop_trouble(const std::string& what);
   void reset_transaction();
   void rset_next_hop();
+  void release_next_hop();
   void receive_message();
   session::Client client() const;
   std::string queue_id() const;
@@ -207,6 +213,10 @@ bool Connection::next_hop_ready() {
   if (next_ && next_->is_open() && next_->where() != net::describe(rt_->next_hop))
     next_->quit();
   if (next_ && next_->is_open()) return true;
+  if (ctx_.pool != nullptr) {
+    next_ = ctx_.pool->take(net::describe(rt_->next_hop));
+    if (next_) return true;
+  }
   next_ =
       std::make_unique<smtp::Client>(rt_->next_hop, rt_->next_hop_timeout_ms, rt_->hostname);
   try {
@@ -234,6 +244,18 @@ void Connection::reset_transaction() {
   recipients_.clear();
   // Postfix forgets XFORWARD attributes at the end of each transaction, and so do we.
   xforward_ = smtp::Xforward();
+}
+
+// Between transactions the next-hop connection is clean (XFORWARD attributes end with
+// each transaction too): it goes back to the pool for the next client connection.
+void Connection::release_next_hop() {
+  if (!next_) return;
+  if (in_transaction_) rset_next_hop();
+  if (ctx_.pool != nullptr && next_->is_open())
+    ctx_.pool->give(std::move(next_));
+  else
+    next_->quit();
+  next_.reset();
 }
 
 void Connection::rset_next_hop() {
@@ -415,7 +437,7 @@ bool Connection::handle(const std::string& line) {
       return true;
     case smtp::Verb::kQuit:
       reply(221, "2.0.0", "Bye");
-      if (next_) next_->quit();
+      release_next_hop();
       quit_ = true;
       return true;
     case smtp::Verb::kVrfy:
@@ -620,6 +642,43 @@ std::shared_ptr<const Runtime> make_runtime(const config::Settings& s,
     rt->setups.push_back(std::move(setup));
   }
   return rt;
+}
+
+NextHopPool::~NextHopPool() {
+  for (auto& i : idle_) i.client->quit();
+}
+
+std::unique_ptr<smtp::Client> NextHopPool::take(const std::string& where) {
+  int64_t now = monotonic_ms();
+  std::lock_guard lock(mu_);
+  while (!idle_.empty()) {
+    Idle i = std::move(idle_.back());
+    idle_.pop_back();
+    // Newest first; anything older than the newest that is too old is older still.
+    if (now - i.since_ms > max_age_ms_ || !i.client->idle_and_open()) {
+      i.client->close();
+      continue;
+    }
+    if (i.client->where() == where) return std::move(i.client);
+    i.client->close();
+  }
+  return nullptr;
+}
+
+void NextHopPool::give(std::unique_ptr<smtp::Client> c) {
+  if (!c || !c->idle_and_open()) return;
+  std::unique_ptr<smtp::Client> drop;
+  {
+    std::lock_guard lock(mu_);
+    int64_t now = monotonic_ms();
+    std::erase_if(idle_, [&](const Idle& i) { return now - i.since_ms > max_age_ms_; });
+    if (idle_.size() < max_idle_) {
+      idle_.push_back(Idle{std::move(c), now});
+      return;
+    }
+    drop = std::move(c);
+  }
+  drop->quit();
 }
 
 void serve_smtp(const net::Connection& connection, const ProxyContext& context) {

@@ -26,6 +26,7 @@
 #include "net/listen.h"
 #include "net/server.h"
 #include "session/session.h"
+#include "smtp/client.h"
 #include "spf/spf.h"
 #include "util/result.h"
 
@@ -86,6 +87,33 @@ class RuntimeHolder {
   std::shared_ptr<const Runtime> current_;
 };
 
+/// Next-hop connections kept open between client connections. Postfix's smtpd opens a
+/// new proxy connection for every transaction, and a fresh next-hop connection each time
+/// would cost a connect, a greeting, EHLO and QUIT per message; a connection whose
+/// transaction ended goes back here and the next client connection takes it. At most
+/// `max_idle` wait, each at most `max_age_ms` (well below smtpd's own idle timeout).
+/// Thread-safe.
+class NextHopPool {
+ public:
+  explicit NextHopPool(size_t max_idle = 64, int64_t max_age_ms = 10000)
+      : max_idle_(max_idle), max_age_ms_(max_age_ms) {}
+  ~NextHopPool();
+  /// An idle connection to `where` (net::describe form), or null.
+  std::unique_ptr<smtp::Client> take(const std::string& where);
+  /// Keeps `c` for later, or says QUIT when it is unfit or the pool is full.
+  void give(std::unique_ptr<smtp::Client> c);
+
+ private:
+  struct Idle {
+    std::unique_ptr<smtp::Client> client;
+    int64_t since_ms;
+  };
+  size_t max_idle_;
+  int64_t max_age_ms_;
+  std::mutex mu_;
+  std::vector<Idle> idle_;
+};
+
 /// What every connection shares.
 struct ProxyContext {
   const std::vector<ListenerSpec>& listeners;
@@ -93,6 +121,7 @@ struct ProxyContext {
   log::Logger& logger;
   net::ConnectionServer& server;  ///< for the stop pipe
   history::BatchWriter* history;  ///< null: no history
+  NextHopPool* pool;              ///< null: one next-hop connection per client connection
 };
 
 /// Serves one connection until QUIT, a timeout, an I/O error, or shutdown (after the

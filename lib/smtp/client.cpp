@@ -6,6 +6,7 @@
 #include <array>
 #include <cerrno>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -132,6 +133,12 @@ Reply Client::data(const std::function<void(DataWriter&)>& produce) {
   writer.finish();
   if (!buffer.empty()) send(buffer);
   return read_reply();
+}
+
+bool Client::idle_and_open() const {
+  if (!fd_) return false;
+  pollfd p{fd_.get(), POLLIN | POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) == 0;
 }
 
 void Client::quit() {

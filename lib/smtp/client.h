@@ -50,6 +50,9 @@ class Client {
 
   /// QUIT (best effort, not waiting long) and close.
   void quit();
+  /// Open, and the next hop has said nothing since the last reply (a 421 or a closed
+  /// connection would be waiting to be read): fit to start a new transaction on.
+  bool idle_and_open() const;
   /// Closes without a word (after trouble).
   void close() { fd_.reset(); }
 

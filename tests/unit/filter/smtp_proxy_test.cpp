@@ -188,7 +188,7 @@ class Session {
     client_.reset(fds[0]);
     server_fd_.reset(fds[1]);
     thread_ = std::thread([this] {
-      filter::ProxyContext ctx{listeners_, holder_, logger_, server_, nullptr};
+      filter::ProxyContext ctx{listeners_, holder_, logger_, server_, nullptr, nullptr};
       filter::serve_smtp(net::Connection{server_fd_.get(), "[192.0.2.9]:2525", 0}, ctx);
       ::shutdown(server_fd_.get(), SHUT_RDWR);
     });
