@@ -30,6 +30,10 @@ int run_verify(const std::vector<std::string>& args);
 /// authorized rua addresses; 0 on success, 75 when a report was kept unsent.
 int run_report(const std::vector<std::string>& args);
 
+/// postseal check-dns DOMAIN: audits SPF, DKIM, DMARC, MX (and reverse DNS with --ip);
+/// 0 when nothing failed, 1 when something did, 75 when a DNS error left a check open.
+int run_check_dns(const std::vector<std::string>& args);
+
 /// postseal testkey: checks published key records against the private keys; prints one
 /// line per key and exits with testkey_exit_code() of the first key that is not OK.
 int run_testkey(const std::vector<std::string>& args);
