@@ -6,7 +6,10 @@
 #define POSTSEAL_TOOLS_COMMANDS_H
 
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "dkim/key_probe.h"
 
 namespace postseal::tools {
 
@@ -26,6 +29,22 @@ int run_verify(const std::vector<std::string>& args);
 /// read, 73 when a report cannot be written. postseal report send: mails them to the
 /// authorized rua addresses; 0 on success, 75 when a report was kept unsent.
 int run_report(const std::vector<std::string>& args);
+
+/// postseal check-dns DOMAIN: audits SPF, DKIM, DMARC, MX (and reverse DNS with --ip);
+/// 0 when nothing failed, 1 when something did, 75 when a DNS error left a check open.
+int run_check_dns(const std::vector<std::string>& args);
+
+/// postseal testkey: checks published key records against the private keys; prints one
+/// line per key and exits with testkey_exit_code() of the first key that is not OK.
+int run_testkey(const std::vector<std::string>& args);
+
+/// The exit code of a testkey outcome: 0 OK, 1 mismatch, 2 not found, 3 broken CNAME,
+/// 4 wrongly split, 5 invalid, 6 revoked, 7 too short, 8 t=y, 9 TCP only, 75 DNS error.
+int testkey_exit_code(dkim::KeyOutcome o);
+
+/// Prints a probe: its CNAME hops, then "OUTCOME d=D s=S: message", each line indented.
+void print_key_probe(const dkim::KeyProbe& p, std::string_view domain,
+                     std::string_view selector, std::string_view indent);
 
 }  // namespace postseal::tools
 

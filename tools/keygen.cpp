@@ -1,18 +1,24 @@
 /// \file
 /// postseal keygen: a new RSA or Ed25519 key (mode 0600 PEM file) and the TXT record to
-/// publish, in zone-file form with strings of at most 255 characters, as
-/// opendkim-genkey writes them.
-#include <sys/stat.h>
-#include <fcntl.h>
-#include <sysexits.h>
-#include <unistd.h>
-
-#include <boost/program_options.hpp>
+/// publish, in zone-file form with strings of at most 255 characters (as
+/// opendkim-genkey writes them) and as one string for DNS web consoles. The key
+/// directory is created 0750 when missing (owner settable with --owner); an existing
+/// one that others can read is refused, since it holds private keys.
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 
+#include <boost/program_options.hpp>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
 #include "dkim/key.h"
+#include "dns/zone_text.h"
 #include "io/fd_io.h"
 #include "tools/commands.h"
 #include "util/errors.h"
@@ -23,11 +29,76 @@ namespace po = boost::program_options;
 namespace postseal::tools {
 namespace {
 
-void write_file(const std::string& path, const std::string& data, mode_t mode) {
+struct Owner {
+  uid_t uid = static_cast<uid_t>(-1);
+  gid_t gid = static_cast<gid_t>(-1);
+};
+
+// --owner USER[:GROUP]; the group defaults to the user's login group.
+Owner parse_owner(const std::string& spec) {
+  Owner o;
+  std::string user = spec.substr(0, spec.find(':'));
+  const passwd* pw = ::getpwnam(user.c_str());
+  if (!pw) throw UsageError("--owner " + spec + ": no user \"" + user + "\" on this system");
+  o.uid = pw->pw_uid;
+  o.gid = pw->pw_gid;
+  if (auto colon = spec.find(':'); colon != std::string::npos) {
+    std::string group_name = spec.substr(colon + 1);
+    const struct group* gr = ::getgrnam(group_name.c_str());
+    if (!gr)
+      throw UsageError("--owner " + spec + ": no group \"" + group_name + "\" on this system");
+    o.gid = gr->gr_gid;
+  }
+  return o;
+}
+
+std::string octal(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+  return buf;
+}
+
+// Makes `dir` (and missing parents, 0755) with mode 0750, or checks the existing one.
+// Private keys must not be listable or readable by everyone, so an existing directory
+// with any "others" permission is refused rather than silently changed.
+void prepare_directory(const std::string& dir, const Owner* owner) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) throw ConfigError(dir + " exists and is not a directory");
+    if (st.st_mode & S_IRWXO)
+      throw ConfigError("key directory " + dir + " is open to others (mode " +
+                        octal(st.st_mode) +
+                        "); private keys need a directory only the signer can read: run "
+                        "\"chmod o-rwx " +
+                        dir +
+                        "\" or name a new directory, which keygen "
+                        "creates with mode 0750");
+    return;
+  }
+  if (errno != ENOENT) throw TempFailure("cannot examine " + dir + ": " + std::strerror(errno));
+  for (size_t slash = dir.find('/', 1); slash != std::string::npos;
+       slash = dir.find('/', slash + 1)) {
+    std::string parent = dir.substr(0, slash);
+    if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST)
+      throw TempFailure("cannot create " + parent + ": " + std::strerror(errno));
+  }
+  if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST)
+    throw TempFailure("cannot create " + dir + ": " + std::strerror(errno));
+  // The umask may have taken bits away (or a racing mkdir made it): set them exactly.
+  if (::chmod(dir.c_str(), 0750) != 0)
+    throw TempFailure("cannot chmod " + dir + ": " + std::strerror(errno));
+  if (owner && ::chown(dir.c_str(), owner->uid, owner->gid) != 0)
+    throw TempFailure("cannot give " + dir + " to the --owner: " + std::strerror(errno));
+}
+
+void write_file(const std::string& path, const std::string& data, mode_t mode,
+                const Owner* owner) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) throw TempFailure("cannot create " + path + ": " + std::strerror(errno));
   if (::fchmod(fd.get(), mode) != 0)
     throw TempFailure("cannot chmod " + path + ": " + std::strerror(errno));
+  if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
+    throw TempFailure("cannot give " + path + " to the --owner: " + std::strerror(errno));
   io::write_all(fd.get(), data, path);
   if (::close(fd.release()) != 0)
     throw TempFailure("cannot write " + path + ": " + std::strerror(errno));
@@ -43,7 +114,10 @@ int run_keygen(const std::vector<std::string>& args) {
       "type,t", po::value<std::string>()->default_value("rsa"), "rsa or ed25519")(
       "bits,b", po::value<int>()->default_value(2048), "RSA key size, 1024 to 4096")(
       "directory,D", po::value<std::string>()->default_value("."),
-      "where SELECTOR.private and SELECTOR.txt are written");
+      "where SELECTOR.private and SELECTOR.txt are written; created 0750 when missing, "
+      "refused when others may read it")(
+      "owner", po::value<std::string>(),
+      "USER[:GROUP] that owns the key files (and the directory when keygen creates it)");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -57,23 +131,41 @@ int run_keygen(const std::vector<std::string>& args) {
   }
   std::string type = vm["type"].as<std::string>();
   dkim::KeyType kt;
-  if (type == "rsa") kt = dkim::KeyType::kRsa;
-  else if (type == "ed25519") kt = dkim::KeyType::kEd25519;
-  else throw UsageError("--type must be rsa or ed25519");
-  auto key = dkim::PrivateKey::generate(kt, vm["bits"].as<int>());
-  if (!key.ok()) throw UsageError(key.message());
+  if (type == "rsa")
+    kt = dkim::KeyType::kRsa;
+  else if (type == "ed25519")
+    kt = dkim::KeyType::kEd25519;
+  else
+    throw UsageError("--type must be rsa or ed25519");
+  Owner owner;
+  const Owner* owner_ptr = nullptr;
+  if (vm.count("owner")) {
+    owner = parse_owner(vm["owner"].as<std::string>());
+    owner_ptr = &owner;
+  }
 
   const std::string selector = vm["selector"].as<std::string>();
-  const std::string dir = vm["directory"].as<std::string>();
+  const std::string domain = vm["domain"].as<std::string>();
+  std::string dir = vm["directory"].as<std::string>();
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  prepare_directory(dir, owner_ptr);
+
+  auto key = dkim::PrivateKey::generate(kt, vm["bits"].as<int>());
+  if (!key.ok()) throw UsageError(key.message());
   std::string record = key->public_record();
-  std::string txt = selector + "._domainkey\tIN\tTXT\t( ";
-  for (size_t i = 0; i < record.size(); i += 250) {
-    if (i) txt += "\n\t\t";
-    txt += "\"" + record.substr(i, 250) + "\"";
-  }
-  txt += " )  ; ----- DKIM key " + selector + " for " + vm["domain"].as<std::string>() + "\n";
-  write_file(dir + "/" + selector + ".private", key->private_pem(), 0600);
-  write_file(dir + "/" + selector + ".txt", txt, 0644);
+  std::string zone = selector + "._domainkey\tIN\tTXT\t" + dns::zone_file_txt(record) +
+                     "  ; ----- DKIM key " + selector + " for " + domain + "\n";
+  const std::string private_path = dir + "/" + selector + ".private";
+  const std::string txt_path = dir + "/" + selector + ".txt";
+  write_file(private_path, key->private_pem(), 0600, owner_ptr);
+  write_file(txt_path, zone, 0644, owner_ptr);
+
+  std::cout << "wrote " << private_path << " (private key, mode 0600) and " << txt_path
+            << "\n\npublish this TXT record at " << selector << "._domainkey." << domain
+            << "\n\nin a zone file (BIND, NSD, Knot):\n"
+            << zone << "\nas one string (DNS web consoles; paste it without quotes):\n"
+            << record << "\n\nthen check it with: postseal testkey --domain " << domain
+            << " --selector " << selector << " --key-file " << private_path << "\n";
   return 0;
 }
 

@@ -1,10 +1,13 @@
 /// \file
-/// postseal(1), the operator's tool: keygen, sign, verify, report aggregate and report
-/// send (testkey and check-dns follow). A thin main: pick the subcommand, run it, map
+/// postseal(1), the operator's tool: keygen, testkey, sign, verify, report aggregate and
+/// report send, check-dns. A thin main: pick the subcommand, run it, map
 /// exceptions to sysexits.
 ///
 /// SYNOPSIS
 ///   postseal keygen --domain D --selector S [--type rsa|ed25519] [--bits N] [--directory DIR]
+///                   [--owner USER[:GROUP]]
+///   postseal testkey --domain D --selector S [--key-file FILE] | [--key-table FILE ...]
+///   postseal check-dns DOMAIN [--dkim-selector S]... [--ip A] [--mail-from-domain D] [--json]
 ///   postseal sign [options] [FILE]
 ///   postseal verify [--dns HOST[:PORT]] [--dns-timeout S] [--authserv-id ID]
 ///                   [--max-signatures N] [FILE]
@@ -12,12 +15,12 @@
 ///   postseal report send [--directory DIR]
 #include "config.h"
 
-#include <sysexits.h>
-
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <sysexits.h>
 
 #include "tools/commands.h"
 #include "util/errors.h"
@@ -29,6 +32,8 @@ const char kUsage[] =
     "\n"
     "commands:\n"
     "  keygen   make a DKIM key pair and the DNS record to publish\n"
+    "  testkey  check published DKIM key records against the private keys\n"
+    "  check-dns audit a sending domain: SPF, DKIM, DMARC, MX, reverse DNS\n"
     "  sign     DKIM-sign a message (stdin or FILE) and write it to stdout\n"
     "  verify   check the DKIM signatures and DMARC of a message (stdin or FILE)\n"
     "  report   report aggregate: write RFC 9990 DMARC reports from the history;\n"
@@ -56,6 +61,8 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "sign") return postseal::tools::run_sign(args);
     if (cmd == "keygen") return postseal::tools::run_keygen(args);
+    if (cmd == "testkey") return postseal::tools::run_testkey(args);
+    if (cmd == "check-dns") return postseal::tools::run_check_dns(args);
     if (cmd == "verify") return postseal::tools::run_verify(args);
     if (cmd == "report") return postseal::tools::run_report(args);
     std::cerr << "postseal: unknown command \"" << cmd << "\"\n" << kUsage;

@@ -342,6 +342,13 @@ KeyStore KeyStore::single(const std::string& domain, const std::string& selector
   return store;
 }
 
+std::vector<SigningKey> KeyStore::all_keys() const {
+  std::vector<SigningKey> out;
+  if (!impl_) return out;
+  for (const auto& [name, k] : impl_->keys) out.push_back({k.domain, k.selector, k.key});
+  return out;
+}
+
 std::vector<SigningKey> KeyStore::keys_for(std::string_view author) const {
   if (!impl_) return {};
   auto at = author.rfind('@');

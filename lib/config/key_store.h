@@ -24,11 +24,11 @@ struct SigningKey {
 };
 
 struct KeyStoreOptions {
-  std::string key_table;      ///< path of the KeyTable file
-  std::string signing_table;  ///< path of the SigningTable; "refile:PATH" for wildcards
-  bool require_safe_keys = true;     ///< refuse key files readable by group or others
-  bool multiple_signatures = true;   ///< sign with every matching key, not just the first
-  bool sub_domains = false;          ///< a table entry for a domain covers its subdomains
+  std::string key_table;            ///< path of the KeyTable file
+  std::string signing_table;        ///< path of the SigningTable; "refile:PATH" for wildcards
+  bool require_safe_keys = true;    ///< refuse key files readable by group or others
+  bool multiple_signatures = true;  ///< sign with every matching key, not just the first
+  bool sub_domains = false;         ///< a table entry for a domain covers its subdomains
 };
 
 class KeyStore {
@@ -41,12 +41,15 @@ class KeyStore {
   /// The single-domain shortcut: mail whose author domain is `domain` (or a subdomain,
   /// if sub_domains) is signed with this one key. Throws ConfigError like load().
   static KeyStore single(const std::string& domain, const std::string& selector,
-                         const std::string& key_file, bool require_safe_keys,
-                         bool sub_domains);
+                         const std::string& key_file, bool require_safe_keys, bool sub_domains);
 
   /// The keys to sign with for this author address (local@domain), in table order;
   /// empty when the address is not ours. Never throws.
   std::vector<SigningKey> keys_for(std::string_view author) const;
+
+  /// Every key of the store, once each, by key name (the single-domain key alone).
+  /// A KeyTable entry for "%" (the author's domain) has the domain "%". Never throws.
+  std::vector<SigningKey> all_keys() const;
 
  private:
   struct Impl;

@@ -8,13 +8,14 @@
 #ifndef POSTSEAL_CONFIG_OPTIONS_H
 #define POSTSEAL_CONFIG_OPTIONS_H
 
-#include <boost/program_options.hpp>
 #include <cstdint>
 #include <map>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/program_options.hpp>
 
 #include "util/result.h"
 
@@ -28,7 +29,8 @@ enum Program : unsigned {
   kSignTool = 4,
   kVerifyTool = 8,
   kReportTool = 16,
-  kTool = kSignTool | kVerifyTool | kReportTool,
+  kKeyTool = 32,  ///< postseal testkey and check-dns
+  kTool = kSignTool | kVerifyTool | kReportTool | kKeyTool,
 };
 
 enum class OptionType {
@@ -39,7 +41,8 @@ enum class OptionType {
 };
 
 struct OptionSpec {
-  std::string_view name;  ///< lowercase, hyphenated; the same in the file and on the command line
+  std::string_view
+      name;  ///< lowercase, hyphenated; the same in the file and on the command line
   OptionType type;
   std::string_view default_value;  ///< as text; empty means unset
   std::string_view description;    ///< one line

@@ -8,6 +8,8 @@ std::string_view to_string(Type t) {
   switch (t) {
     case Type::kA:
       return "A";
+    case Type::kCname:
+      return "CNAME";
     case Type::kPtr:
       return "PTR";
     case Type::kMx:

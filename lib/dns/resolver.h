@@ -16,9 +16,9 @@
 namespace postseal::dns {
 
 /// The record types postseal asks for (their RFC 1035/3596 numbers).
-enum class Type : uint16_t { kA = 1, kPtr = 12, kMx = 15, kTxt = 16, kAaaa = 28 };
+enum class Type : uint16_t { kA = 1, kCname = 5, kPtr = 12, kMx = 15, kTxt = 16, kAaaa = 28 };
 
-/// "A", "PTR", "MX", "TXT", "AAAA".
+/// "A", "CNAME", "PTR", "MX", "TXT", "AAAA".
 std::string_view to_string(Type t);
 
 enum class Status {
@@ -36,8 +36,11 @@ std::string_view to_string(Status s);
 ///   TXT   the record's character-strings concatenated (RFC 6376 §3.6.2.2, RFC 7208
 ///         §3.3), bytes as received (may hold NUL or 8-bit bytes: callers check);
 ///   MX    the exchange name, lowercase, no trailing dot, sorted by preference;
-///   PTR   the target name, lowercase, no trailing dot.
-/// CNAME chains are followed by the resolver; the records are those of the chain's end.
+///   PTR   the target name, lowercase, no trailing dot;
+///   CNAME the target of the name's own CNAME, lowercase, no trailing dot (not followed:
+///         this is how a tool shows a chain hop by hop).
+/// For every other type CNAME chains are followed by the resolver; the records are those
+/// of the chain's end.
 struct Answer {
   Status status = Status::kTempError;
   std::vector<std::string> records;

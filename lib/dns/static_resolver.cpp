@@ -60,6 +60,13 @@ Answer StaticResolver::lookup(const std::string& name, Type type, int depth) con
     return a;
   }
   if (auto c = cnames_.find(name); c != cnames_.end()) {
+    // A CNAME question is answered by the name's own CNAME, not followed.
+    if (type == Type::kCname) {
+      a.status = Status::kOk;
+      a.ttl = 300;
+      a.records = {c->second};
+      return a;
+    }
     if (depth > 8) {
       a.status = Status::kTempError;
       a.reason = "CNAME chain too long";

@@ -147,6 +147,7 @@ Answer convert(const ub_result& r, Type type) {
         if (!name.empty()) mx.emplace_back(pref, std::move(name));
         break;
       }
+      case Type::kCname:
       case Type::kPtr: {
         std::string name = wire_name(rd);
         if (!name.empty()) a.records.push_back(std::move(name));
