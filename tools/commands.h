@@ -27,6 +27,10 @@ int run_verify(const std::vector<std::string>& args);
 /// authorized rua addresses; 0 on success, 75 when a report was kept unsent.
 int run_report(const std::vector<std::string>& args);
 
+/// postseal config --defaults: writes the commented postseal.conf (every option at its
+/// default) to stdout; 0 on success, 74 when stdout cannot be written.
+int run_config(const std::vector<std::string>& args);
+
 }  // namespace postseal::tools
 
 #endif  // POSTSEAL_TOOLS_COMMANDS_H

@@ -8,13 +8,14 @@
 #ifndef POSTSEAL_CONFIG_OPTIONS_H
 #define POSTSEAL_CONFIG_OPTIONS_H
 
-#include <boost/program_options.hpp>
 #include <cstdint>
 #include <map>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/program_options.hpp>
 
 #include "util/result.h"
 
@@ -39,7 +40,8 @@ enum class OptionType {
 };
 
 struct OptionSpec {
-  std::string_view name;  ///< lowercase, hyphenated; the same in the file and on the command line
+  std::string_view
+      name;  ///< lowercase, hyphenated; the same in the file and on the command line
   OptionType type;
   std::string_view default_value;  ///< as text; empty means unset
   std::string_view description;    ///< one line
@@ -63,6 +65,12 @@ Result<bool> parse_bool(std::string_view value);
 /// as an implicit value's argument: "--body-length FILE" would mean body-length=FILE).
 /// Never fails.
 std::vector<std::string> explicit_flags(std::vector<std::string> args);
+
+/// The text of a postseal.conf that lists every option the file may hold (all but
+/// "config"), each commented out as "#name = default" under its description and the
+/// programs that read it, for the installed /etc/postseal/postseal.conf. Uncommenting
+/// every option line gives a valid file with the built-in defaults. Never fails.
+std::string commented_defaults();
 
 /// The configuration file to read: the one named by --config in `cmdline`, else the
 /// built-in default when that file exists (it is optional), else empty (none).
