@@ -46,6 +46,10 @@ int testkey_exit_code(dkim::KeyOutcome o);
 void print_key_probe(const dkim::KeyProbe& p, std::string_view domain,
                      std::string_view selector, std::string_view indent);
 
+/// postseal config --defaults: writes the commented postseal.conf (every option at its
+/// default) to stdout; 0 on success, 74 when stdout cannot be written.
+int run_config(const std::vector<std::string>& args);
+
 }  // namespace postseal::tools
 
 #endif  // POSTSEAL_TOOLS_COMMANDS_H

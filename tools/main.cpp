@@ -38,6 +38,7 @@ const char kUsage[] =
     "  verify   check the DKIM signatures and DMARC of a message (stdin or FILE)\n"
     "  report   report aggregate: write RFC 9990 DMARC reports from the history;\n"
     "           report send: mail them to each domain's rua addresses\n"
+    "  config   config --defaults: write postseal.conf with every option at its default\n"
     "\n"
     "postseal COMMAND --help shows the options of a command; see postseal(1).\n";
 
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
     if (cmd == "check-dns") return postseal::tools::run_check_dns(args);
     if (cmd == "verify") return postseal::tools::run_verify(args);
     if (cmd == "report") return postseal::tools::run_report(args);
+    if (cmd == "config") return postseal::tools::run_config(args);
     std::cerr << "postseal: unknown command \"" << cmd << "\"\n" << kUsage;
     return EX_USAGE;
   } catch (const postseal::UsageError& e) {

@@ -484,6 +484,70 @@ std::string config_file_to_read(const po::variables_map& cmdline) {
 
 std::span<const OptionSpec> option_table() { return specs(); }
 
+namespace {
+
+/// "postseal-filter, postseal-policyd, postseal sign" for a program mask.
+std::string program_names(unsigned programs) {
+  std::string out;
+  auto add = [&](unsigned bit, const char* name) {
+    if ((programs & bit) == 0) return;
+    if (!out.empty()) out += ", ";
+    out += name;
+  };
+  add(kFilter, "postseal-filter");
+  add(kPolicyd, "postseal-policyd");
+  add(kSignTool, "postseal sign");
+  add(kVerifyTool, "postseal verify");
+  add(kReportTool, "postseal report");
+  return out;
+}
+
+/// `text` as "# " comment lines of at most `width` columns, broken at spaces.
+std::string comment_wrapped(std::string_view text, std::size_t width) {
+  std::string out, line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(start, end - start);
+    if (!line.empty() && 2 + line.size() + 1 + word.size() > width) {
+      out += "# " + line + "\n";
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    line += word;
+    start = end + 1;
+  }
+  if (!line.empty()) out += "# " + line + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string commented_defaults() {
+  std::string out =
+      "# postseal.conf -- the configuration of postseal-filter, postseal-policyd and the\n"
+      "# postseal tool; see postseal.conf(5).\n"
+      "#\n"
+      "# Every option is listed below, commented out, with its built-in default. To change\n"
+      "# one, remove the '#' in front of its name and edit the value. Syntax: \"name = "
+      "value\",\n"
+      "# one per line; a '#' at the start of a line or after white space starts a comment.\n"
+      "# Check the file with postseal-filter --check-config and postseal-policyd\n"
+      "# --check-config. Written by \"postseal config --defaults\" from the option table.\n";
+  for (const auto& r : kRows) {
+    const OptionSpec& s = r.spec;
+    if (s.name == "config") continue;  // only meaningful on the command line
+    out += "\n";
+    out += comment_wrapped(s.description, 88);
+    out += "# (" + program_names(s.programs) + ")\n";
+    out += "#" + std::string(s.name) + " =";
+    if (!s.default_value.empty()) out += " " + std::string(s.default_value);
+    out += "\n";
+  }
+  return out;
+}
+
 const OptionSpec* find_option(std::string_view name) {
   for (const auto& s : specs())
     if (s.name == name) return &s;

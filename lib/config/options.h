@@ -67,6 +67,12 @@ Result<bool> parse_bool(std::string_view value);
 /// Never fails.
 std::vector<std::string> explicit_flags(std::vector<std::string> args);
 
+/// The text of a postseal.conf that lists every option the file may hold (all but
+/// "config"), each commented out as "#name = default" under its description and the
+/// programs that read it, for the installed /etc/postseal/postseal.conf. Uncommenting
+/// every option line gives a valid file with the built-in defaults. Never fails.
+std::string commented_defaults();
+
 /// The configuration file to read: the one named by --config in `cmdline`, else the
 /// built-in default when that file exists (it is optional), else empty (none).
 std::string config_file_to_read(const boost::program_options::variables_map& cmdline);

@@ -69,6 +69,9 @@ class OptionsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testDumpListsEveryOptionOfTheProgramsInTableOrder);
   CPPUNIT_TEST(testDumpOnlyChangedListsJustTheChanges);
   CPPUNIT_TEST(testBareFlagsTakeNoWordAfterThem);
+  CPPUNIT_TEST(testCommentedDefaultsListEveryOptionButConfigOnce);
+  CPPUNIT_TEST(testCommentedDefaultsUncommentedLoadAsTheBuiltInDefaults);
+  CPPUNIT_TEST(testCommentedDefaultsAsIsChangeNothing);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -318,12 +321,59 @@ class OptionsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("selector = s2026\nsub-domains = yes\n"), s.dump(true));
   }
 
+  // The installed postseal.conf (postseal config --defaults): one "#name = default" line
+  // per option, so it cannot drift from the table.
+  void testCommentedDefaultsListEveryOptionButConfigOnce() {
+    std::string text = commented_defaults();
+    for (const auto& o : option_table()) {
+      std::string line = "\n#" + std::string(o.name) + " =";
+      std::size_t at = text.find(line);
+      if (o.name == "config") {
+        CPPUNIT_ASSERT_MESSAGE("config is not a file option", at == std::string::npos);
+        continue;
+      }
+      CPPUNIT_ASSERT_MESSAGE(std::string(o.name) + " missing", at != std::string::npos);
+      CPPUNIT_ASSERT_MESSAGE(std::string(o.name) + " twice",
+                             text.find(line, at + 1) == std::string::npos);
+      std::string want =
+          line + (o.default_value.empty() ? "" : " " + std::string(o.default_value));
+      CPPUNIT_ASSERT_EQUAL(want + "\n", text.substr(at, want.size() + 1));
+    }
+  }
+
+  void testCommentedDefaultsUncommentedLoadAsTheBuiltInDefaults() {
+    std::istringstream in(commented_defaults());
+    std::string line, uncommented;
+    int options = 0;
+    while (std::getline(in, line)) {
+      if (line.size() > 1 && line[0] == '#' && line[1] >= 'a' && line[1] <= 'z') {
+        line.erase(0, 1);
+        ++options;
+      }
+      uncommented += line + "\n";
+    }
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(option_table().size()) - 1, options);
+    testing::TempDir dir;
+    auto file = dir.write("postseal.conf", uncommented);
+    const unsigned all = kFilter | kPolicyd | kTool;
+    Settings from_file = Settings::load(parse({}, all), file, all);
+    CPPUNIT_ASSERT_EQUAL(std::string("config = " + file + "\n"), from_file.dump(true));
+  }
+
+  void testCommentedDefaultsAsIsChangeNothing() {
+    testing::TempDir dir;
+    auto file = dir.write("postseal.conf", commented_defaults());
+    const unsigned all = kFilter | kPolicyd | kTool;
+    Settings s = Settings::load(parse({}, all), file, all);
+    CPPUNIT_ASSERT_EQUAL(std::string("config = " + file + "\n"), s.dump(true));
+  }
+
   // "--body-length FILE" must not read FILE as the flag's value; "--" ends options.
   void testBareFlagsTakeNoWordAfterThem() {
-    auto out = explicit_flags({"--body-length", "msg.eml", "--selector", "s1", "--sub-domains=no",
-                               "--", "--body-length"});
-    std::vector<std::string> want{"--body-length=yes", "msg.eml", "--selector", "s1",
-                                  "--sub-domains=no", "--", "--body-length"};
+    auto out = explicit_flags({"--body-length", "msg.eml", "--selector", "s1",
+                               "--sub-domains=no", "--", "--body-length"});
+    std::vector<std::string> want{"--body-length=yes", "msg.eml", "--selector",   "s1",
+                                  "--sub-domains=no",  "--",      "--body-length"};
     CPPUNIT_ASSERT(want == out);
   }
 };
