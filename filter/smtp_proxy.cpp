@@ -347,12 +347,19 @@ bool Connection::handle(const std::string& line) {
         reply(503, "5.5.1", "Error: nested MAIL command");
         return true;
       }
-      for (const auto& p : cmd.params)
-        if (p.first == "SIZE" && rt_->size_limit && !p.second.empty() && p.second.size() < 20 &&
-            std::stoull(p.second) > rt_->size_limit) {
+      for (const auto& p : cmd.params) {
+        if (p.first != "SIZE") continue;
+        // RFC 1870: SIZE=<digits>; anything else is a syntax error, not a crash.
+        if (p.second.empty() || p.second.size() > 19 ||
+            p.second.find_first_not_of("0123456789") != std::string::npos) {
+          reply(501, "5.5.4", "Bad SIZE parameter");
+          return true;
+        }
+        if (rt_->size_limit && std::stoull(p.second) > rt_->size_limit) {
           reply(552, "5.3.4", "Message size exceeds fixed limit");
           return true;
         }
+      }
       // A new transaction takes the configuration in force now (SIGHUP).
       rt_ = ctx_.runtime.get();
       in_transaction_ = true;

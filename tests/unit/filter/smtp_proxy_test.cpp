@@ -359,6 +359,9 @@ class SmtpProxyTest : public CppUnit::TestFixture {
     s.send("MAIL FROM:<a@example.com> SIZE=101\r\n");
     std::string r = s.replies(1);
     CPPUNIT_ASSERT_MESSAGE(r, r.starts_with("552 5.3.4"));
+    s.send("MAIL FROM:<a@example.com> SIZE=12x\r\n");
+    r = s.replies(1);
+    CPPUNIT_ASSERT_MESSAGE(r, r.starts_with("501 5.5.4"));
     s.send("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
     CPPUNIT_ASSERT_EQUAL(std::string("250 250 354"), Session::codes(s.replies(3)));
     s.send("Subject: big\r\n\r\n" + std::string(200, 'x') + "\r\n.\r\n");
