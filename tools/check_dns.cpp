@@ -16,6 +16,7 @@
 #include "config/options.h"
 #include "dns/unbound_resolver.h"
 #include "tools/commands.h"
+#include "tools/message_args.h"
 #include "util/ascii.h"
 #include "util/errors.h"
 
@@ -54,19 +55,7 @@ int run_check_dns(const std::vector<std::string>& args) {
       "the envelope (MAIL FROM) domain when it is not DOMAIN (e.g. a custom MAIL FROM "
       "domain for Amazon SES)")("json", "print one JSON object instead of lines");
   config::Settings::describe(desc, config::kKeyTool);
-  po::positional_options_description pos;
-  pos.add("domain", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(config::explicit_flags(args))
-                  .options(desc)
-                  .positional(pos)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  po::variables_map vm = parse_tool_args(args, desc, "domain");
   if (vm.count("help")) {
     std::cout << "usage: postseal check-dns DOMAIN [--dkim-selector S]... [--ip ADDRESS] "
                  "[--mail-from-domain D] [--json]\n"

@@ -2,8 +2,6 @@
 /// Command line and input of the message-reading subcommands (message_args.h).
 #include "tools/message_args.h"
 
-#include "config/options.h"
-
 #include <cerrno>
 #include <cstring>
 
@@ -17,11 +15,10 @@ namespace po = boost::program_options;
 
 namespace postseal::tools {
 
-po::variables_map parse_message_args(const std::vector<std::string>& args,
-                                     po::options_description& desc) {
-  desc.add_options()("input", po::value<std::string>(), "message file (default: stdin)");
+po::variables_map parse_tool_args(const std::vector<std::string>& args,
+                                  const po::options_description& desc, const char* operand) {
   po::positional_options_description pos;
-  pos.add("input", 1);
+  if (*operand != '\0') pos.add(operand, 1);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(config::explicit_flags(args))
@@ -34,6 +31,12 @@ po::variables_map parse_message_args(const std::vector<std::string>& args,
     throw UsageError(e.what());
   }
   return vm;
+}
+
+po::variables_map parse_message_args(const std::vector<std::string>& args,
+                                     po::options_description& desc) {
+  desc.add_options()("input", po::value<std::string>(), "message file (default: stdin)");
+  return parse_tool_args(args, desc, "input");
 }
 
 int open_message_input(const po::variables_map& vm, UniqueFd& owned) {

@@ -1,5 +1,6 @@
 /// \file
-/// What the postseal subcommands that read one message share: a command line with an
+/// What the postseal subcommands share: parsing their command line; and for those that
+/// read one message, a command line with an
 /// optional FILE operand (the "input" option), and opening that file or standard input.
 /// Tools code: may do I/O; throws only UsageError and TempFailure.
 #ifndef POSTSEAL_TOOLS_MESSAGE_ARGS_H
@@ -13,6 +14,13 @@
 #include "util/unique_fd.h"
 
 namespace postseal::tools {
+
+/// Parses a subcommand's `args` against `desc` (bare boolean flags made explicit, see
+/// config::explicit_flags); when `operand` is not empty, one positional word fills that
+/// option. Returns the values. Throws UsageError for an unknown option or a bad value.
+boost::program_options::variables_map parse_tool_args(
+    const std::vector<std::string>& args,
+    const boost::program_options::options_description& desc, const char* operand = "");
 
 /// Adds the "input" option (the FILE operand) to `desc`, parses `args` against it and
 /// returns the values. Throws UsageError for an unknown option or a bad value.

@@ -39,6 +39,7 @@
 #include "history/store.h"
 #include "io/fd_io.h"
 #include "tools/commands.h"
+#include "tools/message_args.h"
 #include "util/clock.h"
 #include "util/errors.h"
 
@@ -74,14 +75,7 @@ bool write_file(const std::string& dir, const std::string& name, const std::stri
 po::variables_map parse_args(const std::vector<std::string>& args,
                              po::options_description& desc) {
   config::Settings::describe(desc, config::kReportTool);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(config::explicit_flags(args)).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
-  return vm;
+  return parse_tool_args(args, desc);
 }
 
 int run_aggregate(const std::vector<std::string>& args) {

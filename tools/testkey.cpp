@@ -15,6 +15,7 @@
 #include "dkim/key_probe.h"
 #include "dns/unbound_resolver.h"
 #include "tools/commands.h"
+#include "tools/message_args.h"
 #include "util/errors.h"
 
 namespace po = boost::program_options;
@@ -60,13 +61,7 @@ int run_testkey(const std::vector<std::string>& args) {
   po::options_description desc("postseal testkey options");
   desc.add_options()("help,h", "show this help");
   config::Settings::describe(desc, config::kKeyTool);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(config::explicit_flags(args)).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  po::variables_map vm = parse_tool_args(args, desc);
   if (vm.count("help")) {
     std::cout << "usage: postseal testkey --domain D --selector S [--key-file FILE] [options]\n"
                  "       postseal testkey [--config FILE | --key-table FILE --signing-table "
