@@ -1,6 +1,7 @@
 /// \file
 /// The listener loop both daemons share: any number of listening sockets, one thread
-/// per connection, at most max_connections at once (more wait in the listen backlog),
+/// per connection (threads are reused for later connections once theirs ends), at most
+/// max_connections at once (more wait in the listen backlog),
 /// and a stop pipe that every connection thread can poll, so SIGTERM ends idle
 /// connections at once and lets busy ones finish what they are doing.
 ///
@@ -62,9 +63,12 @@ class ConnectionServer {
   struct Listening {
     UniqueFd fd;
     ListenAddress address;
+    UniqueFd dir;  ///< kUnix: the socket's directory, to remove it after dropping root
   };
-  void accept_loop(Workers& workers, const Handler& handler);
+  void accept_loop(Workers& workers);
   void close_listeners();
+  /// Wakes the accept loop (a connection ended, or a thread did).
+  void poke();
 
   unsigned max_connections_;
   log::Logger& logger_;
