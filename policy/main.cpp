@@ -118,6 +118,13 @@ int main(int argc, char** argv) {
     return EX_CONFIG;
   }
   if (vm.count("check-config")) {
+    // The resolver too, as the daemon builds it at start: a missing or broken
+    // dns-trust-anchor file shows here, not when the daemon starts.
+    auto resolver = dns::UnboundResolver::create(dns::unbound_options(*settings));
+    if (!resolver.ok()) {
+      std::cerr << "postseal-policyd: config: " << resolver.message() << "\n";
+      return EX_CONFIG;
+    }
     std::cout << settings->dump(false);
     return 0;
   }
@@ -151,9 +158,11 @@ int main(int argc, char** argv) {
       server.serve(STDIN_FILENO, STDOUT_FILENO, "spawn");
     } else {
       server.open_listener();
-      // Root is needed only to bind (and chown) the socket; postseal-policyd keeps
-      // running as root when no user is set, as it always has.
-      net::drop_privileges(settings->str("user"), settings->str("group"), /*allow_root=*/true);
+      // Root is needed only to bind (and chown) the socket. A daemon that answers
+      // anyone's policy requests and parses DNS answers does not keep it: it refuses to
+      // go on as root unless run-as-root says so.
+      net::drop_privileges(settings->str("user"), settings->str("group"),
+                           settings->flag("run-as-root"));
       server.run();
       logger.daemon_stopped(server.connections());
     }

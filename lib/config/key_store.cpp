@@ -11,6 +11,9 @@
 #include <utility>
 
 #include <openssl/crypto.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/text_file.h"
 #include "util/errors.h"
@@ -31,6 +34,66 @@ std::string mode_text(mode_t mode) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
   return buf;
+}
+
+/// "name (uid N)", or "uid N" for a uid without a passwd entry.
+std::string user_text(uid_t uid) {
+  const passwd* pw = ::getpwuid(uid);
+  std::string n = "uid " + std::to_string(uid);
+  return pw != nullptr ? std::string(pw->pw_name) + " (" + n + ")" : n;
+}
+
+/// The users who may own a key and its directory: root, whoever reads it, and the
+/// daemon's configured user.
+bool trusted_owner(uid_t owner, const std::string& key_user) {
+  if (owner == 0 || owner == ::geteuid()) return true;
+  if (key_user.empty()) return false;
+  const passwd* pw = ::getpwnam(key_user.c_str());
+  if (pw != nullptr) return owner == pw->pw_uid;
+  return key_user.find_first_not_of("0123456789") == std::string::npos &&
+         std::to_string(owner) == key_user;
+}
+
+/// Who an unsafe file or directory should belong to, for the fix we print.
+std::string owner_to_suggest(const std::string& key_user) {
+  if (!key_user.empty()) return key_user;
+  if (::geteuid() == 0) return "root";
+  const passwd* pw = ::getpwuid(::geteuid());
+  return pw != nullptr ? pw->pw_name : std::to_string(::geteuid());
+}
+
+std::string directory_of_file(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+/// OpenDKIM's RequireSafeKeys, with the reason and the fix named: a key that others can
+/// read is no longer a secret; one another user owns, or that sits in a directory others
+/// can write, can be swapped for theirs (and mail signed with a key they hold). The mode
+/// and owner are the open descriptor's, so the file checked is the file read.
+void check_key_safety(const std::string& path, const detail::FileData& data,
+                      const std::string& key_user, std::string_view what) {
+  const std::string fix_owner = owner_to_suggest(key_user);
+  if ((data.mode & 077) != 0)
+    throw ConfigError(path + ": " + std::string(what) +
+                      " is accessible by group or others (mode " + mode_text(data.mode) +
+                      "); run \"chmod 600 " + path + "\", or set require-safe-keys = no");
+  if (!trusted_owner(data.owner, key_user))
+    throw ConfigError(path + ": " + std::string(what) + " is owned by " +
+                      user_text(data.owner) + ", who could replace it; run \"chown " +
+                      fix_owner + " " + path + "\", or set require-safe-keys = no");
+  const std::string dir = directory_of_file(path);
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return;  // the file was read: its directory exists
+  if ((st.st_mode & S_ISVTX) == 0 && (st.st_mode & 022) != 0)
+    throw ConfigError(dir + ": the directory of " + path + " is writable by group or others " +
+                      "(mode " + mode_text(st.st_mode) + "), who could replace the key; run " +
+                      "\"chmod go-w " + dir + "\", or set require-safe-keys = no");
+  if (!trusted_owner(st.st_uid, key_user))
+    throw ConfigError(dir + ": the directory of " + path + " is owned by " +
+                      user_text(st.st_uid) + ", who could replace the key; run \"chown " +
+                      fix_owner + " " + dir + "\", or set require-safe-keys = no");
 }
 
 /// OpenDKIM's file datasets: '#' anywhere ends the line's content.
@@ -152,7 +215,7 @@ struct KeyStore::Impl {
 
   std::vector<SigningKey> lookup(const std::string& local, const std::string& domain) const;
 
-  void load_key_table(const std::string& path, bool require_safe);
+  void load_key_table(const std::string& path, bool require_safe, const std::string& key_user);
   void load_signing_table(const std::string& path, const std::string& key_table_path);
 };
 
@@ -208,7 +271,8 @@ std::vector<SigningKey> KeyStore::Impl::lookup(const std::string& local,
   return out;
 }
 
-void KeyStore::Impl::load_key_table(const std::string& path, bool require_safe) {
+void KeyStore::Impl::load_key_table(const std::string& path, bool require_safe,
+                                    const std::string& key_user) {
   auto data = detail::read_file(path);
   if (!data.ok()) throw ConfigError(path + ": cannot read key table: " + data.message());
 
@@ -254,7 +318,7 @@ void KeyStore::Impl::load_key_table(const std::string& path, bool require_safe) 
         key = cached->second;
       } else {
         try {
-          key = load_key_file(file, require_safe);
+          key = load_key_file(file, require_safe, key_user);
         } catch (const ConfigError& e) {
           throw ConfigError(where + "key " + quoted(name) + ": " + e.what());
         }
@@ -263,10 +327,13 @@ void KeyStore::Impl::load_key_table(const std::string& path, bool require_safe) 
     } else {
       // The key itself (base64 DER, or a base64 Ed25519 seed) sits in the table, so the
       // table is as secret as a key file.
-      if (require_safe && (data->mode & 077) != 0)
-        throw ConfigError(where + "key " + quoted(name) + " is inline, but " + path +
-                          " is accessible by group or others (mode " + mode_text(data->mode) +
-                          "); run \"chmod 600 " + path + "\", or set require-safe-keys = no");
+      if (require_safe) {
+        try {
+          check_key_safety(path, *data, key_user, "the KeyTable, which holds a key inline,");
+        } catch (const ConfigError& e) {
+          throw ConfigError(where + "key " + quoted(name) + " is inline, and " + e.what());
+        }
+      }
       auto parsed = dkim::PrivateKey::parse(key_field);
       if (!parsed.ok())
         throw ConfigError(where + "key " + quoted(name) +
@@ -317,7 +384,7 @@ KeyStore KeyStore::load(const KeyStoreOptions& opts) {
   impl->multiple = opts.multiple_signatures;
   impl->sub_domains = opts.sub_domains;
   // A "refile:" KeyTable is read as a plain one: its names are looked up exactly.
-  impl->load_key_table(keys.path, opts.require_safe_keys);
+  impl->load_key_table(keys.path, opts.require_safe_keys, opts.key_user);
   impl->load_signing_table(signing.path, keys.path);
 
   KeyStore store;
@@ -326,8 +393,8 @@ KeyStore KeyStore::load(const KeyStoreOptions& opts) {
 }
 
 KeyStore KeyStore::single(const std::string& domain, const std::string& selector,
-                          const std::string& key_file, bool require_safe_keys,
-                          bool sub_domains) {
+                          const std::string& key_file, bool require_safe_keys, bool sub_domains,
+                          const std::string& key_user) {
   if (domain.empty() || selector.empty() || key_file.empty())
     throw ConfigError("domain, selector and key-file must be set together");
   auto impl = std::make_shared<Impl>();
@@ -335,8 +402,8 @@ KeyStore KeyStore::single(const std::string& domain, const std::string& selector
   impl->multiple = false;
   impl->sub_domains = sub_domains;
   impl->single_domain = detail::lower(domain);
-  impl->keys[key_file] =
-      Impl::Key{impl->single_domain, selector, load_key_file(key_file, require_safe_keys)};
+  impl->keys[key_file] = Impl::Key{impl->single_domain, selector,
+                                   load_key_file(key_file, require_safe_keys, key_user)};
   KeyStore store;
   store.impl_ = std::move(impl);
   return store;
@@ -360,16 +427,17 @@ std::vector<SigningKey> KeyStore::keys_for(std::string_view author) const {
 }
 
 std::shared_ptr<const dkim::PrivateKey> load_key_file(const std::string& path,
-                                                      bool require_safe) {
+                                                      bool require_safe,
+                                                      const std::string& key_user) {
   auto data = detail::read_file(path, kMaxKeyFileBytes);
   if (!data.ok()) throw ConfigError(path + ": cannot read key file: " + data.message());
-  // OpenDKIM's RequireSafeKeys: a key others can read is no longer a secret, and one
-  // others can write can be swapped for theirs.
-  if (require_safe && (data->mode & 077) != 0) {
-    OPENSSL_cleanse(data->bytes.data(), data->bytes.size());
-    throw ConfigError(path + ": key file is accessible by group or others (mode " +
-                      mode_text(data->mode) + "); run \"chmod 600 " + path +
-                      "\", or set require-safe-keys = no");
+  if (require_safe) {
+    try {
+      check_key_safety(path, *data, key_user, "key file");
+    } catch (const ConfigError&) {
+      OPENSSL_cleanse(data->bytes.data(), data->bytes.size());
+      throw;
+    }
   }
   auto parsed = dkim::PrivateKey::parse(data->bytes);
   OPENSSL_cleanse(data->bytes.data(), data->bytes.size());

@@ -26,7 +26,10 @@ struct SigningKey {
 struct KeyStoreOptions {
   std::string key_table;            ///< path of the KeyTable file
   std::string signing_table;        ///< path of the SigningTable; "refile:PATH" for wildcards
-  bool require_safe_keys = true;    ///< refuse key files readable by group or others
+  bool require_safe_keys = true;    ///< refuse key files others can read or replace
+  /// The user the keys are for besides the one reading them (the `user` option: a
+  /// daemon's --check-config runs as root, the daemon as this user); may own key files.
+  std::string key_user;
   bool multiple_signatures = true;  ///< sign with every matching key, not just the first
   bool sub_domains = false;         ///< a table entry for a domain covers its subdomains
 };
@@ -41,7 +44,8 @@ class KeyStore {
   /// The single-domain shortcut: mail whose author domain is `domain` (or a subdomain,
   /// if sub_domains) is signed with this one key. Throws ConfigError like load().
   static KeyStore single(const std::string& domain, const std::string& selector,
-                         const std::string& key_file, bool require_safe_keys, bool sub_domains);
+                         const std::string& key_file, bool require_safe_keys, bool sub_domains,
+                         const std::string& key_user = "");
 
   /// The keys to sign with for this author address (local@domain), in table order;
   /// empty when the address is not ours. Never throws.
@@ -58,11 +62,15 @@ class KeyStore {
   std::shared_ptr<const Impl> impl_;
 };
 
-/// Reads and parses a key file. With require_safe, a file readable or writable by group
-/// or others is refused (OpenDKIM's RequireSafeKeys). Throws ConfigError naming the file
-/// and the reason.
+/// Reads and parses a key file. With require_safe (OpenDKIM's RequireSafeKeys) a key
+/// others could read or replace is refused: the file readable or writable by group or
+/// others, owned by a user other than root, the reading user and `key_user`, or in a
+/// directory that such a user owns or that group or others may write (without the
+/// sticky bit). Throws ConfigError naming the file or directory at fault, the reason,
+/// and the command that fixes it.
 std::shared_ptr<const dkim::PrivateKey> load_key_file(const std::string& path,
-                                                      bool require_safe);
+                                                      bool require_safe,
+                                                      const std::string& key_user = "");
 
 }  // namespace postseal::config
 

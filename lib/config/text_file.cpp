@@ -27,6 +27,7 @@ Result<FileData> read_file(const std::string& path, std::size_t max_bytes) {
 
   FileData data;
   data.mode = st.st_mode & 07777;
+  data.owner = st.st_uid;
   char buf[8192];
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);

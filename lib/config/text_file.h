@@ -17,10 +17,11 @@
 
 namespace postseal::config::detail {
 
-/// A file's bytes and its permission bits (st_mode & 07777).
+/// A file's bytes, its permission bits (st_mode & 07777) and its owner.
 struct FileData {
   std::string bytes;
   mode_t mode = 0;
+  uid_t owner = 0;
 };
 
 /// Files larger than this are refused; no configuration file is anywhere near it.

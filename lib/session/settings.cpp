@@ -32,6 +32,7 @@ config::KeyStore key_store(const config::Settings& s) {
     o.key_table = s.str("key-table");
     o.signing_table = s.str("signing-table");
     o.require_safe_keys = s.flag("require-safe-keys");
+    o.key_user = s.str("user");
     o.multiple_signatures = s.flag("multiple-signatures");
     o.sub_domains = s.flag("sub-domains");
     return config::KeyStore::load(o);
@@ -40,7 +41,8 @@ config::KeyStore key_store(const config::Settings& s) {
     if (s.str("domain").empty() || s.str("selector").empty() || s.str("key-file").empty())
       throw ConfigError("domain, selector and key-file go together");
     return config::KeyStore::single(s.str("domain"), s.str("selector"), s.str("key-file"),
-                                    s.flag("require-safe-keys"), s.flag("sub-domains"));
+                                    s.flag("require-safe-keys"), s.flag("sub-domains"),
+                                    s.str("user"));
   }
   return config::KeyStore();
 }

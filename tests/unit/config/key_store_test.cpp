@@ -119,6 +119,8 @@ class KeyStoreTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testUnsafeKeyFileIsRefusedWithHowToFix);
   CPPUNIT_TEST(testUnsafeKeyFileLoadsWhenRequireSafeKeysIsOff);
   CPPUNIT_TEST(testUnsafeKeyInKeyTableNamesTableLine);
+  CPPUNIT_TEST(testKeyInDirectoryOthersMayWriteIsRefusedWithHowToFix);
+  CPPUNIT_TEST(testKeyInStickyDirectoryLoads);
   CPPUNIT_TEST(testPkcs1PemKeyLoads);
   CPPUNIT_TEST(testPkcs8PemKeyLoads);
   CPPUNIT_TEST(testBase64DerKeyFileLoads);
@@ -405,6 +407,30 @@ class KeyStoreTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(
         err, err.starts_with(kt + ":2: key \"k1\": " + path + ": key file is accessible"));
     CPPUNIT_ASSERT_EQUAL(std::string(), load_error(kt, st, false));
+  }
+
+  // A directory others may write lets them rename the key away and put theirs in its
+  // place, whatever the key file's own mode.
+  void testKeyInDirectoryOthersMayWriteIsRefusedWithHowToFix() {
+    auto path = dir_->write("shared/k.pem", keys().pkcs8_pem, 0600);
+    const std::string shared = dir_->path() + "/shared";
+    CPPUNIT_ASSERT_EQUAL(0, ::chmod(shared.c_str(), 0775));
+    CPPUNIT_ASSERT_EQUAL(shared + ": the directory of " + path +
+                             " is writable by group or others (mode 0775), who could replace "
+                             "the key; run \"chmod go-w " +
+                             shared + "\", or set require-safe-keys = no",
+                         load_key_error(path));
+    CPPUNIT_ASSERT(load_key_file(path, false) != nullptr);
+    CPPUNIT_ASSERT_EQUAL(0, ::chmod(shared.c_str(), 0755));
+    CPPUNIT_ASSERT_EQUAL(std::string(), load_key_error(path));
+  }
+
+  // With the sticky bit (like /tmp) nobody but the owner may rename or remove the key.
+  void testKeyInStickyDirectoryLoads() {
+    auto path = dir_->write("sticky/k.pem", keys().pkcs8_pem, 0600);
+    const std::string sticky = dir_->path() + "/sticky";
+    CPPUNIT_ASSERT_EQUAL(0, ::chmod(sticky.c_str(), 01777));
+    CPPUNIT_ASSERT_EQUAL(std::string(), load_key_error(path));
   }
 
   void testPkcs1PemKeyLoads() {
