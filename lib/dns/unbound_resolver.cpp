@@ -26,6 +26,7 @@
 
 #include "util/ascii.h"
 #include "util/c_handle.h"
+#include "util/shared_lib.h"
 #include "util/unique_fd.h"
 
 namespace postseal::dns {
@@ -33,8 +34,40 @@ namespace postseal::dns {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using UbCtx = CHandle<ub_ctx, ub_ctx_delete>;
-using UbResult = CHandle<ub_result, ub_resolve_free>;
+// libunbound, loaded with dlopen on first use (util/shared_lib.h): a pipe filter that
+// only signs never resolves anything, and linking libunbound would load and relocate it
+// with libevent, nettle, hogweed and gmp at every start (doc/notes/pipe-filter-cost.md).
+struct UnboundApi {
+  decltype(&ub_ctx_create) ctx_create;
+  decltype(&ub_ctx_delete) ctx_delete;
+  decltype(&ub_ctx_set_option) ctx_set_option;
+  decltype(&ub_ctx_resolvconf) ctx_resolvconf;
+  decltype(&ub_ctx_set_fwd) ctx_set_fwd;
+  decltype(&ub_ctx_add_ta_file) ctx_add_ta_file;
+  decltype(&ub_ctx_async) ctx_async;
+  decltype(&ub_fd) fd;
+  decltype(&ub_process) process;
+  decltype(&ub_resolve_async) resolve_async;
+  decltype(&ub_cancel) cancel;
+  decltype(&ub_resolve_free) resolve_free;
+  decltype(&ub_strerror) strerror;
+};
+
+// In the order of the struct members.
+constexpr const char* kUnboundNames[] = {
+    "ub_ctx_create",  "ub_ctx_delete",      "ub_ctx_set_option", "ub_ctx_resolvconf",
+    "ub_ctx_set_fwd", "ub_ctx_add_ta_file", "ub_ctx_async",      "ub_fd",
+    "ub_process",     "ub_resolve_async",   "ub_cancel",         "ub_resolve_free",
+    "ub_strerror"};
+
+const UnboundApi& ub() {
+  return shared_lib<UnboundApi>({"dns", "libunbound.so.8", "libunbound8"}, kUnboundNames);
+}
+
+void ctx_delete(ub_ctx* c) { ub().ctx_delete(c); }
+void result_free(ub_result* r) { ub().resolve_free(r); }
+using UbCtx = CHandle<ub_ctx, ctx_delete>;
+using UbResult = CHandle<ub_result, result_free>;
 
 // Longest time an answer stays in our cache, whatever its TTL says.
 constexpr uint32_t kMaxCacheTtl = 3600;
@@ -241,7 +274,7 @@ struct UnboundResolver::Impl {
   static void on_answer(void* data, int err, ub_result* raw) noexcept;
 
   void run() {
-    pollfd fds[2] = {{ub_fd(ctx.get()), POLLIN, 0}, {wake_read.get(), POLLIN, 0}};
+    pollfd fds[2] = {{ub().fd(ctx.get()), POLLIN, 0}, {wake_read.get(), POLLIN, 0}};
     for (;;) {
       int n = poll(fds, 2, -1);
       if (n < 0) {
@@ -249,7 +282,7 @@ struct UnboundResolver::Impl {
         return;
       }
       if (fds[1].revents) return;
-      if (fds[0].revents) ub_process(ctx.get());
+      if (fds[0].revents) ub().process(ctx.get());
     }
   }
 
@@ -271,13 +304,13 @@ struct UnboundResolver::Impl {
     uint64_t id = next_id++;
     pending[id] = &p;
     int async_id = 0;
-    int rc = ub_resolve_async(ctx.get(), name.c_str(), static_cast<int>(type), 1 /* IN */,
-                              reinterpret_cast<void*>(static_cast<uintptr_t>(id)), on_answer,
-                              &async_id);
+    int rc = ub().resolve_async(ctx.get(), name.c_str(), static_cast<int>(type), 1 /* IN */,
+                                reinterpret_cast<void*>(static_cast<uintptr_t>(id)), on_answer,
+                                &async_id);
     if (rc != 0) {
       pending.erase(id);
       Answer a;
-      a.reason = std::string("resolver: ") + ub_strerror(rc);
+      a.reason = std::string("resolver: ") + ub().strerror(rc);
       return a;
     }
     auto deadline = Clock::now() + std::chrono::milliseconds(options.timeout_ms);
@@ -285,7 +318,7 @@ struct UnboundResolver::Impl {
       // Timed out: forget the query so a late answer finds nobody, then cancel it.
       pending.erase(id);
       lock.unlock();
-      ub_cancel(ctx.get(), async_id);
+      ub().cancel(ctx.get(), async_id);
       Answer a;
       a.reason = "DNS timeout after " + std::to_string(options.timeout_ms) + " ms";
       return a;
@@ -320,7 +353,7 @@ void UnboundResolver::Impl::on_answer(void* data, int err, ub_result* raw) noexc
     Answer a;
     if (err != 0 || !result) {
       a.status = Status::kTempError;
-      a.reason = std::string("resolver: ") + ub_strerror(err);
+      a.reason = std::string("resolver: ") + ub().strerror(err);
     } else {
       a = convert(*result, static_cast<Type>(result->qtype));
     }
@@ -341,15 +374,21 @@ UnboundResolver::~UnboundResolver() = default;
 
 Result<std::unique_ptr<UnboundResolver>> UnboundResolver::create(
     const UnboundOptions& options) {
+  // A missing libunbound is a startup error of the resolver, like a bad option.
+  try {
+    ub();
+  } catch (const TempFailure& e) {
+    return Error{e.what()};
+  }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->ctx.reset(ub_ctx_create());
+  impl->ctx.reset(ub().ctx_create());
   if (!impl->ctx) return Error{"dns: cannot create a libunbound context"};
   ub_ctx* ctx = impl->ctx.get();
   auto set = [&](const char* opt, const char* val) -> postseal::Status {
-    int rc = ub_ctx_set_option(ctx, opt, val);
+    int rc = ub().ctx_set_option(ctx, opt, val);
     if (rc != 0)
-      return Error{std::string("dns: option ") + opt + " " + val + ": " + ub_strerror(rc)};
+      return Error{std::string("dns: option ") + opt + " " + val + ": " + ub().strerror(rc)};
     return {};
   };
   // Loopback servers (a local cache, or a test's own server) are legitimate upstreams.
@@ -369,25 +408,26 @@ Result<std::unique_ptr<UnboundResolver>> UnboundResolver::create(
     if (auto st = set("local-zone:", v.c_str()); !st.ok()) return Error{st.message()};
   }
   if (options.upstream.empty()) {
-    int rc = ub_ctx_resolvconf(ctx, nullptr);
-    if (rc != 0) return Error{std::string("dns: reading /etc/resolv.conf: ") + ub_strerror(rc)};
+    int rc = ub().ctx_resolvconf(ctx, nullptr);
+    if (rc != 0)
+      return Error{std::string("dns: reading /etc/resolv.conf: ") + ub().strerror(rc)};
   } else {
     auto addr = upstream_to_unbound(options.upstream);
     if (!addr.ok()) return Error{addr.message()};
-    int rc = ub_ctx_set_fwd(ctx, addr->c_str());
-    if (rc != 0) return Error{"dns: upstream " + options.upstream + ": " + ub_strerror(rc)};
+    int rc = ub().ctx_set_fwd(ctx, addr->c_str());
+    if (rc != 0) return Error{"dns: upstream " + options.upstream + ": " + ub().strerror(rc)};
   }
   if (!options.trust_anchor_file.empty()) {
     // libunbound reads the file only at the first query; a missing file must be a
     // startup error instead, not a temperror on every lookup.
     if (access(options.trust_anchor_file.c_str(), R_OK) != 0)
       return Error{"dns: trust anchor " + options.trust_anchor_file + ": " + strerror(errno)};
-    int rc = ub_ctx_add_ta_file(ctx, options.trust_anchor_file.c_str());
+    int rc = ub().ctx_add_ta_file(ctx, options.trust_anchor_file.c_str());
     if (rc != 0)
-      return Error{"dns: trust anchor " + options.trust_anchor_file + ": " + ub_strerror(rc)};
+      return Error{"dns: trust anchor " + options.trust_anchor_file + ": " + ub().strerror(rc)};
   }
-  int rc = ub_ctx_async(ctx, 1);
-  if (rc != 0) return Error{std::string("dns: ") + ub_strerror(rc)};
+  int rc = ub().ctx_async(ctx, 1);
+  if (rc != 0) return Error{std::string("dns: ") + ub().strerror(rc)};
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return Error{"dns: pipe: " + std::string(strerror(errno))};
   impl->wake_read = UniqueFd(fds[0]);

@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "util/c_handle.h"
 #include "util/check.h"
 
 namespace postseal::spf::detail {
@@ -59,7 +58,7 @@ SPF_errcode_t record_error(SPF_response_t* response, SPF_result_t result, SPF_er
                            const std::string& why) {
   response->result = result;
   response->reason = SPF_REASON_FAILURE;
-  return SPF_response_add_error(response, code, "%s", why.c_str());
+  return spf2().response_add_error(response, code, "%s", why.c_str());
 }
 
 }  // namespace
@@ -123,7 +122,7 @@ void DnsLayer::note_problem(std::string p) {
 }
 
 SPF_dns_rr_t* DnsLayer::answer(const char* domain, ns_type type, int herrno) {
-  SPF_dns_rr_t* rr = SPF_dns_rr_new_init(&server_, domain, type, 0, herrno);
+  SPF_dns_rr_t* rr = spf2().dns_rr_new_init(&server_, domain, type, 0, herrno);
   // libspf2 dereferences every answer without a check; out of memory here cannot be
   // reported any other way.
   POSTSEAL_CHECK(rr != nullptr);
@@ -229,12 +228,13 @@ SPF_dns_rr_t* DnsLayer::lookup(const char* domain, ns_type type) {
     if (address) {
       size_t want = t == dns::Type::kA ? 4 : 16;
       if (r.size() != want) continue;
-      if (SPF_dns_rr_buf_realloc(rr, rr->num_rr, want) != SPF_E_SUCCESS) throw std::bad_alloc();
+      if (spf2().dns_rr_buf_realloc(rr, rr->num_rr, want) != SPF_E_SUCCESS)
+        throw std::bad_alloc();
       std::memcpy(t == dns::Type::kA ? static_cast<void*>(&rr->rr[rr->num_rr]->a)
                                      : static_cast<void*>(&rr->rr[rr->num_rr]->aaaa),
                   r.data(), want);
     } else {
-      if (SPF_dns_rr_buf_realloc(rr, rr->num_rr, r.size() + 1) != SPF_E_SUCCESS)
+      if (spf2().dns_rr_buf_realloc(rr, rr->num_rr, r.size() + 1) != SPF_E_SUCCESS)
         throw std::bad_alloc();
       char* dst = rr->rr[rr->num_rr]->txt;
       std::memcpy(dst, r.data(), r.size());
@@ -311,12 +311,12 @@ SPF_errcode_t DnsLayer::get_spf(SPF_server_t* server, SPF_request_t* request,
   any_address_a_.insert(checked->any_address_a.begin(), checked->any_address_a.end());
   any_address_mx_.insert(checked->any_address_mx.begin(), checked->any_address_mx.end());
 
-  SPF_errcode_t err = SPF_record_compile(server, response, record, checked->text.c_str());
+  SPF_errcode_t err = spf2().record_compile(server, response, record, checked->text.c_str());
   if (err != SPF_E_SUCCESS) {
     SpfRecord partial(*record);
     *record = nullptr;
     return fail(RecordOutcome::kPermError, SPF_RESULT_PERMERROR, err,
-                "SPF record of " + name + ": " + SPF_strerror(err));
+                "SPF record of " + name + ": " + spf2().strerror(err));
   }
   return SPF_E_SUCCESS;
 }

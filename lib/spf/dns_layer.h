@@ -13,8 +13,8 @@
 #include <string>
 
 #include "dns/resolver.h"
+#include "spf/libspf2.h"
 #include "spf/record_check.h"
-#include "util/c_handle.h"
 
 namespace postseal::spf::detail {
 

@@ -16,12 +16,18 @@
 
 #include "mail/field_writer.h"
 #include "spf/dns_layer.h"
+#include "spf/libspf2.h"
 #include "spf/record_check.h"
-#include "util/c_handle.h"
 #include "util/check.h"
 
 namespace postseal::spf {
 namespace {
+
+using detail::spf2;
+using detail::SpfRecord;
+using detail::SpfRequest;
+using detail::SpfResponse;
+using detail::SpfServer;
 
 constexpr const char* kDefaultExplanation = "SPF fail - not authorized";
 // The same for libspf2, which reads it as a macro string ("%_" is a space).
@@ -34,9 +40,9 @@ void quiet(const char*, int, const char*) {}
 void silence_libspf2() {
   static std::once_flag once;
   std::call_once(once, [] {
-    SPF_warning_handler = quiet;
-    SPF_info_handler = quiet;
-    SPF_debug_handler = quiet;
+    *spf2().warning_handler = quiet;
+    *spf2().info_handler = quiet;
+    *spf2().debug_handler = quiet;
   });
 }
 
@@ -201,33 +207,33 @@ Verdict Checker::Impl::check(Identity identity, const Envelope& env) {
 
 void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string& client) {
   detail::DnsLayer layer(resolver, client);
-  SpfServer server(SPF_server_new_dns(layer.server(), 0));
+  SpfServer server(spf2().server_new_dns(layer.server(), 0));
   POSTSEAL_CHECK(server != nullptr);
   // Every DNS-querying term is counted by the layer across the whole check; libspf2's
   // own per-record count must never stop it first. The MX limit (10 names) is RFC 7208
   // §4.6.4's; PTR names are cut to 10 by the layer.
-  SPF_server_set_max_dns_mech(server.get(), 1000);
-  SPF_server_set_max_dns_mx(server.get(), detail::kMaxMxNames);
-  SPF_server_set_max_dns_ptr(server.get(), 1000);
-  SPF_server_set_rec_dom(server.get(), receiver.c_str());
+  spf2().server_set_max_dns_mech(server.get(), 1000);
+  spf2().server_set_max_dns_mx(server.get(), detail::kMaxMxNames);
+  spf2().server_set_max_dns_ptr(server.get(), 1000);
+  spf2().server_set_rec_dom(server.get(), receiver.c_str());
   SPF_response_t* exp_errors = nullptr;
-  SPF_server_set_explanation(server.get(), kDefaultExplanationMacro, &exp_errors);
+  spf2().server_set_explanation(server.get(), kDefaultExplanationMacro, &exp_errors);
   SpfResponse exp_errors_guard(exp_errors);
 
-  SpfRequest request(SPF_request_new(server.get()));
+  SpfRequest request(spf2().request_new(server.get()));
   POSTSEAL_CHECK(request != nullptr);
   if (client.size() == 4) {
     in_addr a;
     std::memcpy(&a, client.data(), 4);
-    SPF_request_set_ipv4(request.get(), a);
+    spf2().request_set_ipv4(request.get(), a);
   } else {
     in6_addr a;
     std::memcpy(&a, client.data(), 16);
-    SPF_request_set_ipv6(request.get(), a);
+    spf2().request_set_ipv6(request.get(), a);
   }
   std::string helo = strip_dot(env.helo);
-  SPF_request_set_helo_dom(request.get(), helo.empty() ? "unknown" : helo.c_str());
-  SPF_request_set_env_from(request.get(), v.sender.c_str());
+  spf2().request_set_helo_dom(request.get(), helo.empty() ? "unknown" : helo.c_str());
+  spf2().request_set_env_from(request.get(), v.sender.c_str());
   // No local policy, no whitelist: verdicts are plain RFC 7208 results.
   request->use_local_policy = 0;
   request->use_helo = v.identity == Identity::kHelo ? 1 : 0;
@@ -235,10 +241,11 @@ void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string&
 
   // What SPF_request_query_mailfrom() does, without its "localhost always passes"
   // shortcut: fetch the record (through our layer's get_spf), then interpret it.
-  SpfResponse response(SPF_response_new(request.get()));
+  SpfResponse response(spf2().response_new(request.get()));
   POSTSEAL_CHECK(response != nullptr);
   SPF_record_t* raw = nullptr;
-  SPF_errcode_t err = SPF_server_get_record(server.get(), request.get(), response.get(), &raw);
+  SPF_errcode_t err =
+      spf2().server_get_record(server.get(), request.get(), response.get(), &raw);
   SpfRecord record(raw);
   if (err != SPF_E_SUCCESS) {
     switch (layer.top_outcome()) {
@@ -254,13 +261,13 @@ void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string&
     }
   } else {
     response->spf_record_exp = record.get();
-    SPF_record_interpret(record.get(), request.get(), response.get(), 0);
+    spf2().record_interpret(record.get(), request.get(), response.get(), 0);
     v.result = map_result(response->result, layer.dns_error());
     if (layer.limit_exceeded()) v.result = Result::kPermError;
   }
 
   if (v.result == Result::kFail) {
-    const char* e = SPF_response_get_explanation(response.get());
+    const char* e = spf2().response_get_explanation(response.get());
     // The text goes into an SMTP reply: printable ASCII only (%{l} comes from the
     // client).
     v.explanation = (e && *e) ? e : kDefaultExplanation;
@@ -270,8 +277,8 @@ void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string&
   if (v.result == Result::kTempError || v.result == Result::kPermError) {
     v.problem = layer.problem();
     if (v.problem.empty()) {
-      SPF_errcode_t code = SPF_response_errcode(response.get());
-      v.problem = code != SPF_E_SUCCESS ? SPF_strerror(code) : "SPF evaluation error";
+      SPF_errcode_t code = spf2().response_errcode(response.get());
+      v.problem = code != SPF_E_SUCCESS ? spf2().strerror(code) : "SPF evaluation error";
     }
   }
 }

@@ -12,11 +12,6 @@
 #include <openssl/decoder.h>
 #include <openssl/evp.h>
 
-// libspf2's headers declare C functions without extern "C".
-extern "C" {
-#include <spf2/spf.h>
-}
-
 namespace postseal {
 
 /// Calls F on a non-null pointer.
@@ -40,12 +35,8 @@ using EvpMdCtx = CHandle<EVP_MD_CTX, EVP_MD_CTX_free>;
 using Bio = CHandle<BIO, detail::bio_free>;
 using OsslDecoderCtx = CHandle<OSSL_DECODER_CTX, OSSL_DECODER_CTX_free>;
 
-using SpfServer = CHandle<SPF_server_t, SPF_server_free>;
-using SpfRequest = CHandle<SPF_request_t, SPF_request_free>;
-using SpfResponse = CHandle<SPF_response_t, SPF_response_free>;
-using SpfRecord = CHandle<SPF_record_t, SPF_record_free>;
-using SpfDnsRr = CHandle<SPF_dns_rr_t, SPF_dns_rr_free>;
-
+// libspf2's handles (SpfServer, ...) are in spf/libspf2.h, libunbound's in
+// dns/unbound_resolver.cpp: those libraries are loaded on first use.
 
 }  // namespace postseal
 

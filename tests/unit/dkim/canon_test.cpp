@@ -119,6 +119,8 @@ class CanonTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testControlCharactersAreContent);
   CPPUNIT_TEST(testEverySplitPointAgreesWithWholeFeed);
   CPPUNIT_TEST(testRandomMessagesWithRandomSplitsMatchReference);
+  CPPUNIT_TEST(testLongRandomBodiesWithManyChunkingsMatchReference);
+  CPPUNIT_TEST(testEveryByteAtEveryBlockOffsetMatchesReference);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -324,6 +326,53 @@ class CanonTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL_MESSAGE(in, want, body_split(c, in, cuts));
       }
     }
+  }
+  void testLongRandomBodiesWithManyChunkingsMatchReference() {
+    // Bodies of several 64-byte scan blocks made of words, SP and HTAB runs, empty
+    // lines, LF, CRLF, bare CR and control characters, each fed in many random ways:
+    // pieces of 1 byte, of a few bytes, and cuts anywhere (a CR at the end of one piece
+    // and its LF at the start of the next; a WSP run across pieces; trailing empty
+    // lines; no final line ending).
+    const char* const tokens[] = {"word", "DKIM", "x",        "0123456789abcdefghij",
+                                  " ",    " ",    " ",        "  ",
+                                  "\t",   " \t ", "\n",       "\n",
+                                  "\r\n", "\n\n", "\r\n\r\n", "\r",
+                                  "\x01", "\x80", " \n",      "\t\r\n"};
+    Lcg rng(20261202);
+    for (int round = 0; round < 400; ++round) {
+      std::string in;
+      const uint32_t len = 1 + rng.below(round < 300 ? 600 : 5000);
+      while (in.size() < len) in += tokens[rng.below(std::size(tokens))];
+      if (rng.below(3) == 0) in += std::string(rng.below(4), '\n');
+      for (Canon c : {Canon::kSimple, Canon::kRelaxed}) {
+        const std::string want = reference_body(c, in);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(in, want, body(c, in));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(in, want, body(c, in, 1 + rng.below(70)));
+        for (int chunking = 0; chunking < 12; ++chunking) {
+          std::vector<size_t> cuts;
+          const uint32_t ncuts = rng.below(20);
+          for (uint32_t i = 0; i < ncuts; ++i) cuts.push_back(rng.below(in.size() + 1));
+          std::sort(cuts.begin(), cuts.end());
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(in, want, body_split(c, in, cuts));
+        }
+      }
+    }
+  }
+  void testEveryByteAtEveryBlockOffsetMatchesReference() {
+    // Each byte sequence the scanner must stop at, at every offset of the first three
+    // 64-byte blocks, so it lands on a block's last byte, its first, and straddles two
+    // blocks (a SP whose successor is in the next block).
+    const std::string patterns[] = {" ",  "  ",  "\t",   " \t", "\n",     "\r\n", "\n\n",
+                                    "\r", " \n", "\x01", " \r", "\r\r\n", " \x01"};
+    for (const auto& pat : patterns)
+      for (size_t at = 0; at < 3 * 64; ++at) {
+        const std::string in = std::string(at, 'a') + pat + std::string(200, 'b') + "\n";
+        for (Canon c : {Canon::kSimple, Canon::kRelaxed}) {
+          const std::string want = reference_body(c, in);
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(in, want, body(c, in));
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(in, want, body_split(c, in, {at, at + 1}));
+        }
+      }
   }
 };
 
