@@ -392,14 +392,20 @@ SignatureResult Verifier::check(Signature& sig) {
     return r;
   }
 
-  // RFC 6376 §5.4.2 and §3.7 (header_hash.h). The field itself is never one of the
-  // instances: it did not exist when it was signed (§5.4). dkimpy, Mail::DKIM and
-  // OpenDKIM do take it, but then its own b= would be in its hash, which can never
-  // verify; so excluding it only lets through signatures that were signed over null, as
-  // our Signer does when DKIM-Signature is oversigned.
-  const mail::HeaderField* self = &headers_[sig.field];
+  // RFC 6376 §3.5: h= "MUST NOT include the DKIM-Signature header field that is being
+  // created or verified". When the §5.4.2 bottom-up count reaches the signature's own
+  // field (h= names dkim-signature more often than other signature fields stand below
+  // it), its own b= value would be in its hash, which no signer can have produced.
+  // dkimpy, Mail::DKIM and OpenDKIM hash the field as it stands and fail; so do we,
+  // with a reason that says why (tests/data/dkim/02 and 04).
+  const mail::HeaderField& self = headers_[sig.field];
+  if (takes_field(headers_, sig.signed_fields, self)) {
+    sig.decide(Verdict::kFail, "h= covers the signature's own field (RFC 6376 section 3.5)");
+    return r;
+  }
+  // RFC 6376 §5.4.2 and §3.7 (header_hash.h).
   std::string data = header_hash_input(headers_, sig.signed_fields, sig.header_canon,
-                                       without_b_value(self->raw), self);
+                                       without_b_value(self.raw));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0;
   if (EVP_Digest(data.data(), data.size(), md, &mdlen, EVP_sha256(), nullptr) != 1 ||
