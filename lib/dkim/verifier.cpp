@@ -18,7 +18,8 @@ namespace {
 
 // h= may name at most this many fields: each entry costs a scan of the header block.
 constexpr size_t kMaxSignedFields = 512;
-// At most this many TXT records at the key name are tried.
+// At most this many key records (TXT records whose tag list has p=) are decoded per
+// lookup; other TXT records are skipped without counting.
 constexpr size_t kMaxKeyRecords = 8;
 
 bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -341,9 +342,9 @@ SignatureResult Verifier::check(Signature& sig) {
     return r;
   }
 
-  // RFC 6376 §6.1.2: the key from SELECTOR._domainkey.DOMAIN. When several TXT records
-  // answer (the RFC leaves the outcome to the verifier), the first that parses as a key
-  // record is used, so a stray non-DKIM record beside the key does not break it.
+  // RFC 6376 §6.1.2: the key from SELECTOR._domainkey.DOMAIN. Step 2 lets the verifier
+  // cycle through several key records, whose order is unspecified (libunbound rotates
+  // an RRset), so the outcome must not depend on it: see the loop below.
   dns::Answer answer = resolver_.query(r.selector + "._domainkey." + r.domain, dns::Type::kTxt);
   switch (answer.status) {
     case dns::Status::kOk:
@@ -359,14 +360,33 @@ SignatureResult Verifier::check(Signature& sig) {
       sig.decide(Verdict::kPermError, "key lookup failed: " + clip(answer.reason));
       return r;
   }
+  // A TXT record that is not a tag list with p= (empty, binary, another protocol's
+  // text, half a key) is not a key record, so not ours: skipped at the cost of a scan,
+  // however many there are (RFC 6376 §3.6.2.2, §6.1.2; issue 15). Records that are key
+  // records are parsed, the first that parses is used, and at most kMaxKeyRecords are
+  // tried (each may cost a key decode). The reason given is the first key record's
+  // problem, else the first record's. Key records are kept apart from the rest by
+  // their tag list alone, never by v=, which is optional (§3.6.1).
   std::optional<KeyRecord> key;
   std::string key_error = "key not found";
-  for (size_t i = 0; i < answer.records.size() && i < kMaxKeyRecords && !key; ++i) {
-    auto rec = parse_key_record(answer.records[i]);
-    if (rec.ok())
+  bool have_error = false;
+  size_t tried = 0;
+  for (size_t i = 0; i < answer.records.size() && tried < kMaxKeyRecords && !key; ++i) {
+    const std::string& text = answer.records[i];
+    auto tags = parse_tag_list(text);
+    bool candidate = text.size() <= kMaxKeyRecordSize && tags.ok() && find_tag(*tags, "p");
+    if (!candidate) {
+      if (i == 0) key_error = parse_key_record(text).message();
+      continue;
+    }
+    ++tried;
+    auto rec = parse_key_record(text);
+    if (rec.ok()) {
       key = std::move(rec).value();
-    else if (i == 0)
+    } else if (!have_error) {
       key_error = rec.message();
+      have_error = true;
+    }
   }
   if (!key) {
     sig.decide(Verdict::kPermError, key_error);

@@ -198,6 +198,10 @@ class VerifierTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testKeyRestrictedToSha1IsPermerror);
   CPPUNIT_TEST(testBrokenKeyRecordIsPermerror);
   CPPUNIT_TEST(testFirstUsableOfSeveralTxtRecordsIsUsed);
+  CPPUNIT_TEST(testEmptyAndBinaryRecordsBesideTheKeyAreIgnored);
+  CPPUNIT_TEST(testKeySplitOverTwoRecordsIsPermerror);
+  CPPUNIT_TEST(testKeyBeyondTheRecordLimitIsNotTried);
+  CPPUNIT_TEST(testCnameLoopAtTheKeyIsTemperror);
   CPPUNIT_TEST(testStrictKeyRefusesSubdomainIdentity);
   CPPUNIT_TEST(testTestingFlagIsReported);
   CPPUNIT_TEST(testSignaturesBeyondTheLimitAreNotChecked);
@@ -532,6 +536,58 @@ class VerifierTest : public CppUnit::TestFixture {
     publish(dns, rsa1024());
     dns.add_txt("sel._domainkey.example.com", "v=DKIM1; k=rsa; p=");
     assert_result(verify_one(sign(kMsg, {spec(rsa1024())}), dns), Verdict::kPass, "");
+  }
+  void testEmptyAndBinaryRecordsBesideTheKeyAreIgnored() {
+    // RFC 6376 §6.1.2 step 2: the verifier may cycle through the TXT records; one that is
+    // not a key record (empty, binary, a broken key) is skipped, not the end of the
+    // lookup (issue 15). tests/system/t21-dns-bad-answers serves the same over the wire.
+    for (const std::string junk : {std::string(), std::string("\xff\x00\x01junk", 7),
+                                   std::string("v=DKIM1; k=rsa; p=!!notbase64")}) {
+      dns::StaticResolver dns;
+      dns.add_txt("sel._domainkey.example.com", junk);
+      publish(dns, rsa1024());
+      assert_result(verify_one(sign(kMsg, {spec(rsa1024())}), dns), Verdict::kPass, "");
+    }
+  }
+  void testKeySplitOverTwoRecordsIsPermerror() {
+    // RFC 6376 §3.6.2.2: the strings of one TXT record are joined; two records are two
+    // records, so a key published as two halves is no key at all (t21-dns-bad-answers
+    // checks that a split between the strings of one record does not matter).
+    std::string key = rsa1024()->public_record();
+    dns::StaticResolver dns;
+    dns.add_txt("sel._domainkey.example.com", key.substr(0, 40));
+    dns.add_txt("sel._domainkey.example.com", key.substr(40));
+    assert_result(verify_one(sign(kMsg, {spec(rsa1024())}), dns), Verdict::kPermError, "");
+  }
+  void testKeyBeyondTheRecordLimitIsNotTried() {
+    // Records that are not key records are skipped however many there are, wherever the
+    // key stands (libunbound rotates an RRset, so the outcome must not depend on order).
+    dns::StaticResolver dns;
+    for (int i = 0; i < 150; ++i)
+      dns.add_txt("sel._domainkey.example.com", "x" + std::string(254, 'x'));
+    publish(dns, rsa1024());
+    assert_result(verify_one(sign(kMsg, {spec(rsa1024())}), dns), Verdict::kPass, "");
+    // Key records cost a decode each: at most 8 are tried (attacker cost bound), so a
+    // key behind 8 broken ones is not reached: permerror with the first one's problem.
+    dns::StaticResolver broken;
+    for (int i = 0; i < 8; ++i) broken.add_txt("sel._domainkey.example.com", "v=DKIM1; p=!!");
+    publish(broken, rsa1024());
+    assert_result(verify_one(sign(kMsg, {spec(rsa1024())}), broken), Verdict::kPermError,
+                  "p= is not valid base64");
+    dns::StaticResolver seven;
+    for (int i = 0; i < 7; ++i) seven.add_txt("sel._domainkey.example.com", "v=DKIM1; p=!!");
+    publish(seven, rsa1024());
+    assert_result(verify_one(sign(kMsg, {spec(rsa1024())}), seven), Verdict::kPass, "");
+  }
+  void testCnameLoopAtTheKeyIsTemperror() {
+    // A CNAME loop or an over-long chain comes back from the resolver as a server
+    // failure (libunbound answers SERVFAIL; StaticResolver models it): RFC 6376 §6.1.2
+    // step 3 makes a failed query TEMPFAIL, never a verdict on the message.
+    dns::StaticResolver dns;
+    dns.add_cname("sel._domainkey.example.com", "loop.example.net");
+    dns.add_cname("loop.example.net", "sel._domainkey.example.com");
+    assert_result(verify_one(sign(kMsg, {spec(rsa1024())}), dns), Verdict::kTempError,
+                  "key lookup failed");
   }
   void testStrictKeyRefusesSubdomainIdentity() {
     dns::StaticResolver dns;
