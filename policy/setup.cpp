@@ -55,6 +55,12 @@ ServerOptions server_options(const config::Settings& s) {
       static_cast<unsigned>(std::min<uint64_t>(s.uint("request-timeout"), 3600));
   o.max_connections =
       static_cast<unsigned>(std::min<uint64_t>(s.uint("max-connections"), 100000));
+  // A request over either limit is malformed: malformed-request-action answers it and
+  // the connection goes on with the next request (request.h).
+  o.limits.max_line =
+      static_cast<std::size_t>(std::min<uint64_t>(s.uint("request-line-limit"), 1 << 20));
+  o.limits.max_attributes =
+      static_cast<std::size_t>(std::min<uint64_t>(s.uint("request-attribute-limit"), 100000));
   return o;
 }
 

@@ -62,6 +62,19 @@ Result<std::string> check_header_list(std::string_view v) {
   return std::string(v);
 }
 
+/// A list of header fields to sign or oversign: as above, without DKIM-Signature, which
+/// RFC 6376 §3.5 forbids in h= (see dkim::validate_policy).
+Result<std::string> check_signed_header_list(std::string_view v) {
+  auto checked = check_header_list(v);
+  if (!checked.ok()) return checked;
+  for (const auto& name : split_list(v))
+    if (detail::lower(name) == "dkim-signature")
+      return Error{
+          "DKIM-Signature cannot be signed or oversigned (RFC 6376 section 3.5: a "
+          "verifier would hash the new signature's own field); remove it"};
+  return checked;
+}
+
 /// RFC 6376 §3.5 c=: header[/body], each "simple" or "relaxed".
 Result<std::string> check_canonicalization(std::string_view v) {
   std::string w = detail::lower(v);
@@ -192,10 +205,10 @@ const Row kRows[] = {
      check_canonicalization},
     {{"sign-headers", OptionType::kList, "",
       "header fields to sign; empty means the RFC 6376 section 5.4.1 list", kSigning},
-     check_header_list},
+     check_signed_header_list},
     {{"oversign-headers", OptionType::kList, "From",
       "header fields signed once more than present, so none can be added", kSigning},
-     check_header_list},
+     check_signed_header_list},
     {{"omit-headers", OptionType::kList, "",
       "header fields never signed (e.g. those a relay such as Amazon SES rewrites)", kSigning},
      check_header_list},
@@ -344,6 +357,13 @@ const Row kRows[] = {
      check_positive},
     {{"request-timeout", OptionType::kUint, "30",
       "seconds from the first byte of a policy request to its last", kPolicyd},
+     check_positive},
+    {{"request-line-limit", OptionType::kUint, "4096",
+      "longest policy request line in bytes; a longer one makes the request malformed",
+      kPolicyd},
+     check_positive},
+    {{"request-attribute-limit", OptionType::kUint, "100",
+      "most attributes in one policy request; more make the request malformed", kPolicyd},
      check_positive},
     {{"max-connections", OptionType::kUint, "100",
       "connections a daemon serves at once (policy or SMTP); more wait until one ends",

@@ -20,13 +20,19 @@ namespace postseal::dkim {
 /// case), in order: the n-th occurrence of a name takes the n-th field of that name
 /// counted from the bottom of `fields`, and adds nothing when there is no such field
 /// (oversigning, §5.4.2). `signature` is the DKIM-Signature field whose b= value is
-/// already empty, with or without its final line ending. `self`, when given, is that
-/// field's place in `fields` (the Verifier's case): it is never taken as an instance of
-/// a signed name, since it did not exist when it was signed (§5.4). Never fails.
+/// already empty, with or without its final line ending. Every field of `fields` can be
+/// taken, the signature's own included, as dkimpy, Mail::DKIM and OpenDKIM take it.
+/// Never fails.
 std::string header_hash_input(const std::vector<mail::HeaderField>& fields,
                               const std::vector<std::string>& signed_names, Canon canon,
-                              std::string_view signature,
-                              const mail::HeaderField* self = nullptr);
+                              std::string_view signature);
+
+/// True when `signed_names` takes `field` (an element of `fields`, compared by address)
+/// as one of its instances under the rule above. The Verifier asks this of a
+/// signature's own field: h= "MUST NOT include the DKIM-Signature header field that is
+/// being created or verified" (RFC 6376 §3.5). Never fails.
+bool takes_field(const std::vector<mail::HeaderField>& fields,
+                 const std::vector<std::string>& signed_names, const mail::HeaderField& field);
 
 }  // namespace postseal::dkim
 

@@ -211,6 +211,21 @@ Status validate_spec(const SignatureSpec& spec) {
   return {};
 }
 
+Status validate_policy(const HeaderPolicy& policy) {
+  // RFC 6376 §3.5: h= "MUST NOT include the DKIM-Signature header field that is being
+  // created or verified". Listed in h=, the name is taken bottom-up (§5.4.2), and a
+  // verifier reaches this signature's own field as soon as no earlier signature stands
+  // below it for that entry: dkimpy, Mail::DKIM and OpenDKIM then fail the signature
+  // (tests/data/dkim/02 and 04). dkimpy's signer refuses the name as well.
+  for (const auto* list : {&policy.sign, &policy.oversign})
+    for (const auto& name : *list)
+      if (mail::iequals(name, "DKIM-Signature"))
+        return Error{
+            "DKIM-Signature cannot be signed or oversigned (RFC 6376 section 3.5: "
+            "a verifier would hash the new signature's own field); remove it"};
+  return {};
+}
+
 Signer::Signer(std::vector<SignatureSpec> specs, HeaderPolicy policy, int64_t now)
     : specs_(std::move(specs)), policy_(std::move(policy)), now_(now) {
   // Hash the body once per distinct body canonicalization, whatever the number of
@@ -235,6 +250,7 @@ Result<std::vector<std::string>> Signer::finish(const std::vector<mail::HeaderFi
   size_t froms = mail::count_fields(fields, "from");
   if (froms == 0) return Error{"no From header field"};
   if (froms > 1) return Error{"more than one From header field"};
+  if (Status st = validate_policy(policy_); !st.ok()) return Error{st.message()};
 
   std::vector<std::string> body_hashes;
   std::vector<uint64_t> body_lengths;

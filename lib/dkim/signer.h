@@ -67,6 +67,11 @@ bool domain_within(std::string_view name, std::string_view domain);
 /// returns an Error naming the problem.
 Status validate_spec(const SignatureSpec& spec);
 
+/// Checks a header policy before use: DKIM-Signature may be neither signed nor
+/// oversigned (RFC 6376 §3.5). On failure returns an Error naming the problem and the
+/// fix. Never throws.
+Status validate_policy(const HeaderPolicy& policy);
+
 class Signer {
  public:
   /// `specs` must each pass validate_spec (checked again in finish()); `now` is the t=
@@ -81,8 +86,8 @@ class Signer {
 
   /// Ends the body and signs. Returns one complete DKIM-Signature field per spec, in
   /// spec order, each folded to 78 columns where possible and ending with `eol`. On
-  /// failure (no From or several From fields, an invalid spec, a key that will not
-  /// sign) returns an Error with the reason; nothing is half-signed.
+  /// failure (no From or several From fields, an invalid spec or policy, a key that
+  /// will not sign) returns an Error with the reason; nothing is half-signed.
   Result<std::vector<std::string>> finish(const std::vector<mail::HeaderField>& fields,
                                           mail::LineEnding eol);
 

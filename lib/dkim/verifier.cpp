@@ -18,7 +18,8 @@ namespace {
 
 // h= may name at most this many fields: each entry costs a scan of the header block.
 constexpr size_t kMaxSignedFields = 512;
-// At most this many TXT records at the key name are tried.
+// At most this many key records (TXT records whose tag list has p=) are decoded per
+// lookup; other TXT records are skipped without counting.
 constexpr size_t kMaxKeyRecords = 8;
 
 bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -341,9 +342,9 @@ SignatureResult Verifier::check(Signature& sig) {
     return r;
   }
 
-  // RFC 6376 §6.1.2: the key from SELECTOR._domainkey.DOMAIN. When several TXT records
-  // answer (the RFC leaves the outcome to the verifier), the first that parses as a key
-  // record is used, so a stray non-DKIM record beside the key does not break it.
+  // RFC 6376 §6.1.2: the key from SELECTOR._domainkey.DOMAIN. Step 2 lets the verifier
+  // cycle through several key records, whose order is unspecified (libunbound rotates
+  // an RRset), so the outcome must not depend on it: see the loop below.
   dns::Answer answer = resolver_.query(r.selector + "._domainkey." + r.domain, dns::Type::kTxt);
   switch (answer.status) {
     case dns::Status::kOk:
@@ -359,14 +360,33 @@ SignatureResult Verifier::check(Signature& sig) {
       sig.decide(Verdict::kPermError, "key lookup failed: " + clip(answer.reason));
       return r;
   }
+  // A TXT record that is not a tag list with p= (empty, binary, another protocol's
+  // text, half a key) is not a key record, so not ours: skipped at the cost of a scan,
+  // however many there are (RFC 6376 §3.6.2.2, §6.1.2; issue 15). Records that are key
+  // records are parsed, the first that parses is used, and at most kMaxKeyRecords are
+  // tried (each may cost a key decode). The reason given is the first key record's
+  // problem, else the first record's. Key records are kept apart from the rest by
+  // their tag list alone, never by v=, which is optional (§3.6.1).
   std::optional<KeyRecord> key;
   std::string key_error = "key not found";
-  for (size_t i = 0; i < answer.records.size() && i < kMaxKeyRecords && !key; ++i) {
-    auto rec = parse_key_record(answer.records[i]);
-    if (rec.ok())
+  bool have_error = false;
+  size_t tried = 0;
+  for (size_t i = 0; i < answer.records.size() && tried < kMaxKeyRecords && !key; ++i) {
+    const std::string& text = answer.records[i];
+    auto tags = parse_tag_list(text);
+    bool candidate = text.size() <= kMaxKeyRecordSize && tags.ok() && find_tag(*tags, "p");
+    if (!candidate) {
+      if (i == 0) key_error = parse_key_record(text).message();
+      continue;
+    }
+    ++tried;
+    auto rec = parse_key_record(text);
+    if (rec.ok()) {
       key = std::move(rec).value();
-    else if (i == 0)
+    } else if (!have_error) {
       key_error = rec.message();
+      have_error = true;
+    }
   }
   if (!key) {
     sig.decide(Verdict::kPermError, key_error);
@@ -392,14 +412,20 @@ SignatureResult Verifier::check(Signature& sig) {
     return r;
   }
 
-  // RFC 6376 §5.4.2 and §3.7 (header_hash.h). The field itself is never one of the
-  // instances: it did not exist when it was signed (§5.4). dkimpy, Mail::DKIM and
-  // OpenDKIM do take it, but then its own b= would be in its hash, which can never
-  // verify; so excluding it only lets through signatures that were signed over null, as
-  // our Signer does when DKIM-Signature is oversigned.
-  const mail::HeaderField* self = &headers_[sig.field];
+  // RFC 6376 §3.5: h= "MUST NOT include the DKIM-Signature header field that is being
+  // created or verified". When the §5.4.2 bottom-up count reaches the signature's own
+  // field (h= names dkim-signature more often than other signature fields stand below
+  // it), its own b= value would be in its hash, which no signer can have produced.
+  // dkimpy, Mail::DKIM and OpenDKIM hash the field as it stands and fail; so do we,
+  // with a reason that says why (tests/data/dkim/02 and 04).
+  const mail::HeaderField& self = headers_[sig.field];
+  if (takes_field(headers_, sig.signed_fields, self)) {
+    sig.decide(Verdict::kFail, "h= covers the signature's own field (RFC 6376 section 3.5)");
+    return r;
+  }
+  // RFC 6376 §5.4.2 and §3.7 (header_hash.h).
   std::string data = header_hash_input(headers_, sig.signed_fields, sig.header_canon,
-                                       without_b_value(self->raw), self);
+                                       without_b_value(self.raw));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0;
   if (EVP_Digest(data.data(), data.size(), md, &mdlen, EVP_sha256(), nullptr) != 1 ||

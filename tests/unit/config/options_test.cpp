@@ -61,6 +61,7 @@ class OptionsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testUintRejectsNonDigitsAndOverflow);
   CPPUNIT_TEST(testListSplitsOnColonCommaAndWhitespace);
   CPPUNIT_TEST(testHeaderListRejectsNonPrintableNames);
+  CPPUNIT_TEST(testSignAndOversignListsRefuseDkimSignature);
   CPPUNIT_TEST(testOptionOfAnotherProgramInFileIsAcceptedButNotApplied);
   CPPUNIT_TEST(testConfigOptionInsideFileIsRefused);
   CPPUNIT_TEST(testMissingConfigFileIsAnError);
@@ -256,6 +257,22 @@ class OptionsTest : public CppUnit::TestFixture {
                                   "ect"},
                                  "");
     CPPUNIT_ASSERT_MESSAGE(err, err.find("is not a header field name") != std::string::npos);
+  }
+
+  void testSignAndOversignListsRefuseDkimSignature() {
+    // RFC 6376 §3.5: a signature must not cover its own field (dkim::validate_policy).
+    testing::TempDir dir;
+    auto file = dir.write("postseal.conf", "oversign-headers = From, DKIM-Signature\n");
+    std::string err = load_error({}, file);
+    CPPUNIT_ASSERT_MESSAGE(err, err.find(file + ":1: invalid value") == 0);
+    CPPUNIT_ASSERT_MESSAGE(err,
+                           err.find("oversign-headers: DKIM-Signature cannot be signed or "
+                                    "oversigned (RFC 6376 section 3.5") != std::string::npos);
+    err = load_error({"--sign-headers=From:Subject:dkim-signature"}, "");
+    CPPUNIT_ASSERT_MESSAGE(err, err.find("--sign-headers: invalid value") == 0);
+    CPPUNIT_ASSERT_MESSAGE(err, err.find("remove it") != std::string::npos);
+    Settings s = Settings::load(parse({"--omit-headers=DKIM-Signature"}), "", kFilter);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), s.list("omit-headers").size());
   }
 
   void testOptionOfAnotherProgramInFileIsAcceptedButNotApplied() {

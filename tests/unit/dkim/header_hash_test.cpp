@@ -6,6 +6,7 @@
 
 using postseal::dkim::Canon;
 using postseal::dkim::header_hash_input;
+using postseal::dkim::takes_field;
 using postseal::mail::HeaderField;
 
 class HeaderHashTest : public CppUnit::TestFixture {
@@ -13,7 +14,8 @@ class HeaderHashTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testInstancesAreTakenFromTheBottomUp);
   CPPUNIT_TEST(testOversignedNamesAddNothing);
   CPPUNIT_TEST(testSignatureFieldComesLastWithoutItsCrlf);
-  CPPUNIT_TEST(testSelfIsNeverASignedInstance);
+  CPPUNIT_TEST(testOwnFieldIsTakenLikeAnyOther);
+  CPPUNIT_TEST(testTakesFieldCountsFromTheBottom);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -41,13 +43,26 @@ class HeaderHashTest : public CppUnit::TestFixture {
         std::string("dkim-signature:v=1; b="),
         header_hash_input(none, {}, Canon::kRelaxed, "DKIM-Signature: v=1;\r\n b=\r\n"));
   }
-  void testSelfIsNeverASignedInstance() {
-    // §5.4: an oversigned DKIM-Signature did not exist when it was signed.
+  void testOwnFieldIsTakenLikeAnyOther() {
+    // As dkimpy, Mail::DKIM and OpenDKIM hash it: the field as it stands, b= included.
     std::vector<HeaderField> f = {{"DKIM-Signature: v=1; b=abc\r\n"},
                                   {"From: a@example.com\r\n"}};
-    CPPUNIT_ASSERT_EQUAL(std::string("From: a@example.com\r\nDKIM-Signature: v=1; b="),
-                         header_hash_input(f, {"from", "dkim-signature"}, Canon::kSimple,
-                                           "DKIM-Signature: v=1; b=\r\n", &f[0]));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string(
+            "From: a@example.com\r\nDKIM-Signature: v=1; b=abc\r\nDKIM-Signature: v=1; b="),
+        header_hash_input(f, {"from", "dkim-signature"}, Canon::kSimple,
+                          "DKIM-Signature: v=1; b=\r\n"));
+  }
+  void testTakesFieldCountsFromTheBottom() {
+    // RFC 6376 §3.5/§5.4.2: a forwarder's signature (f[0]) above the author's (f[1]).
+    std::vector<HeaderField> f = {{"DKIM-Signature: d=fwd.example; b=1\r\n"},
+                                  {"DKIM-Signature: d=author.example; b=2\r\n"},
+                                  {"From: a@example.com\r\n"}};
+    CPPUNIT_ASSERT(!takes_field(f, {"from", "dkim-signature"}, f[0]));
+    CPPUNIT_ASSERT(takes_field(f, {"from", "dkim-signature"}, f[1]));
+    CPPUNIT_ASSERT(takes_field(f, {"from", "DKIM-Signature", "dkim-signature"}, f[0]));
+    CPPUNIT_ASSERT(!takes_field(f, {"from", "from"}, f[0]));
+    CPPUNIT_ASSERT(takes_field(f, {"from"}, f[2]));
   }
 };
 

@@ -1,14 +1,15 @@
 /// \file
 /// Signer: the RFC 8463 vector, header selection, tags, folding, refusals.
-#include <cppunit/extensions/HelperMacros.h>
-#include <openssl/evp.h>
+#include "dkim/signer.h"
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include <cppunit/extensions/HelperMacros.h>
+#include <openssl/evp.h>
+
 #include "../test_data.h"
-#include "dkim/signer.h"
 #include "dkim/tag_list.h"
 #include "mail/message_parser.h"
 #include "util/base64.h"
@@ -100,6 +101,7 @@ class SignerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNoFromIsRefused);
   CPPUNIT_TEST(testTwoFromFieldsAreRefused);
   CPPUNIT_TEST(testIdentityOutsideDomainIsRefused);
+  CPPUNIT_TEST(testDkimSignatureInSignOrOversignListIsRefused);
   CPPUNIT_TEST(testDeterministicEd25519SignatureForFixedTime);
   CPPUNIT_TEST_SUITE_END();
 
@@ -116,7 +118,8 @@ class SignerTest : public CppUnit::TestFixture {
 
     // h=from:to:subject:date:message-id, then from, subject, date once more (absent).
     std::string data;
-    for (size_t i = 1; i <= 5; ++i) dkim::canonicalize_header(m.headers[i].raw, Canon::kSimple, data);
+    for (size_t i = 1; i <= 5; ++i)
+      dkim::canonicalize_header(m.headers[i].raw, Canon::kSimple, data);
     std::string unsigned_sig = sig.raw.substr(0, sig.raw.find("b=9/") + 2);
     dkim::canonicalize_header(unsigned_sig, Canon::kSimple, data);
     data.resize(data.size() - 2);
@@ -232,6 +235,29 @@ class SignerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(dkim::validate_spec(s).ok());
     s.domain = "bad domain";
     CPPUNIT_ASSERT(!dkim::validate_spec(s).ok());
+  }
+  void testDkimSignatureInSignOrOversignListIsRefused() {
+    // RFC 6376 §3.5: h= must not include the signature's own field; listing
+    // DKIM-Signature lets a verifier's bottom-up count reach it (tests/data/dkim/04).
+    std::string msg = std::string("DKIM-Signature: v=1; d=a.example; b=x\n") + kMsg;
+    for (int which = 0; which < 2; ++which) {
+      auto p = dkim::HeaderPolicy::defaults();
+      (which == 0 ? p.sign : p.oversign)
+          .push_back(which == 0 ? "DKIM-Signature" : "dkim-signature");
+      CPPUNIT_ASSERT(!dkim::validate_policy(p).ok());
+      CPPUNIT_ASSERT(dkim::validate_policy(p).message().find(
+                         "DKIM-Signature cannot be signed") != std::string::npos);
+      Parsed m = parse(msg);
+      dkim::Signer s({spec()}, p, 1);
+      s.feed_body(m.body);
+      auto r = s.finish(m.headers, m.eol);
+      CPPUNIT_ASSERT(!r.ok());
+      CPPUNIT_ASSERT_EQUAL(dkim::validate_policy(p).message(), r.message());
+    }
+    auto p = dkim::HeaderPolicy::defaults();
+    p.omit.push_back("DKIM-Signature");  // never signing it is what the omit list is for
+    CPPUNIT_ASSERT(dkim::validate_policy(p).ok());
+    CPPUNIT_ASSERT(dkim::validate_policy(dkim::HeaderPolicy::defaults()).ok());
   }
   void testDeterministicEd25519SignatureForFixedTime() {
     CPPUNIT_ASSERT_EQUAL(sign(kMsg, {spec()}).at(0), sign(kMsg, {spec()}).at(0));

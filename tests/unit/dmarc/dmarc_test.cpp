@@ -63,6 +63,7 @@ class DmarcTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(invalid_policy_with_and_without_rua);
   CPPUNIT_TEST(testing_lowers_the_disposition);
   CPPUNIT_TEST(several_records_are_all_discarded);
+  CPPUNIT_TEST(empty_and_binary_records_beside_the_record_are_ignored);
   CPPUNIT_TEST(no_record_is_none);
   CPPUNIT_TEST(intermediate_record_is_not_the_policy);
   CPPUNIT_TEST(psd_policy_applies_when_org_has_none);
@@ -307,6 +308,21 @@ class DmarcTest : public CppUnit::TestFixture {
     auto e = Evaluator(dns).evaluate(message("mail.example.com"));
     CPPUNIT_ASSERT_EQUAL(std::string("example.com"), e.policy_domain);
     CPPUNIT_ASSERT(e.policy == Policy::kQuarantine);
+  }
+
+  // §4.10 step 2: TXT records that are not DMARC records are discarded, whatever they
+  // hold (issue 15: an empty or binary record beside the policy record must not hide it
+  // or turn the lookup into temperror; t21-dns-bad-answers serves these over the wire).
+  void empty_and_binary_records_beside_the_record_are_ignored() {
+    dns::StaticResolver dns;
+    dns.add_txt("_dmarc.example.com", "");
+    dns.add_txt("_dmarc.example.com", std::string("\xff\x00v=DMARC1", 10));
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject");
+    dns.add_txt("_dmarc.example.com", "v=DMARC1p=none");  // not "v=DMARC1" then ';'
+    auto e = Evaluator(dns).evaluate(message("example.com"));
+    CPPUNIT_ASSERT_EQUAL(std::string("example.com"), e.policy_domain);
+    CPPUNIT_ASSERT(e.policy == Policy::kReject);
+    CPPUNIT_ASSERT(e.result == Result::kFail);
   }
 
   // §4.10.1: no record anywhere: the DMARC mechanism does not apply.

@@ -6,7 +6,11 @@
 #include <string>
 #include <vector>
 
+#include <boost/program_options.hpp>
 #include <cppunit/extensions/HelperMacros.h>
+
+#include "config/options.h"
+#include "policy/setup.h"
 
 using namespace postseal::policy;
 
@@ -57,6 +61,7 @@ class RequestTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHugeLineIsMalformedAndSkippedInPieces);
   CPPUNIT_TEST(testHugeLineInOneFeedIsMalformed);
   CPPUNIT_TEST(testTooManyAttributesIsMalformed);
+  CPPUNIT_TEST(testLimitsComeFromTheOptions);
   CPPUNIT_TEST(testBinaryGarbageNeverBreaksTheStream);
   CPPUNIT_TEST(testReplyEndsWithAnEmptyLine);
   CPPUNIT_TEST(testReplyCannotBeSplitByControlCharacters);
@@ -167,6 +172,34 @@ class RequestTest : public CppUnit::TestFixture {
     auto rs = parse_all(req, 100);
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), rs.size());
     CPPUNIT_ASSERT(rs[0].error.find("NUL") != std::string::npos);
+  }
+
+  void testLimitsComeFromTheOptions() {
+    // request-line-limit and request-attribute-limit (issue 15): defaults, then set.
+    namespace po = boost::program_options;
+    using postseal::config::Settings;
+    auto load = [](const std::vector<std::string>& args) {
+      po::options_description desc;
+      Settings::describe(desc, postseal::config::kPolicyd);
+      po::variables_map vm;
+      po::store(po::command_line_parser(args).options(desc).run(), vm);
+      po::notify(vm);
+      return server_options(Settings::load(vm, "", postseal::config::kPolicyd)).limits;
+    };
+    ParserLimits d = load({"--listen=inet:127.0.0.1:10040"});
+    CPPUNIT_ASSERT_EQUAL(std::size_t(4096), d.max_line);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(100), d.max_attributes);
+    ParserLimits l = load({"--listen=inet:127.0.0.1:10040", "--request-line-limit=64",
+                           "--request-attribute-limit=2"});
+    CPPUNIT_ASSERT_EQUAL(std::size_t(64), l.max_line);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(2), l.max_attributes);
+    CPPUNIT_ASSERT(parse_all("a=1\nb=2\n\n", 4, l).at(0).ok());
+    auto rs = parse_all("a=1\nb=2\nc=3\n\n", 4, l);
+    CPPUNIT_ASSERT(!rs.at(0).ok());
+    CPPUNIT_ASSERT(rs.at(0).error.find("more than 2 attributes") != std::string::npos);
+    rs = parse_all("sender=" + std::string(60, 'a') + "\n\n", 16, l);
+    CPPUNIT_ASSERT(!rs.at(0).ok());
+    CPPUNIT_ASSERT(rs.at(0).error.find("line longer than 64 bytes") != std::string::npos);
   }
 
   void testLineOfExactlyTheLimitIsAccepted() {

@@ -40,6 +40,8 @@ class SpfTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNoRecordIsNone);
   CPPUNIT_TEST(testMultipleSpfRecordsArePermError);
   CPPUNIT_TEST(testOtherTxtRecordsAreIgnored);
+  CPPUNIT_TEST(testEmptyAndBinaryTxtRecordsBesideTheRecordAreIgnored);
+  CPPUNIT_TEST(testCnameLoopIsTempError);
   CPPUNIT_TEST(testIncludeMatchesOnlyOnPass);
   CPPUNIT_TEST(testIncludeOfDomainWithoutRecordIsPermError);
   CPPUNIT_TEST(testRedirectUsesTargetRecord);
@@ -118,6 +120,27 @@ class SpfTest : public CppUnit::TestFixture {
     dns.add_txt("example.com", "V=SPF1 ip4:192.0.2.1 -all");
     Checker c(dns, kReceiver);
     CPPUNIT_ASSERT_EQUAL(word(Result::kPass), word(check(c, "example.com")));
+  }
+
+  void testEmptyAndBinaryTxtRecordsBesideTheRecordAreIgnored() {
+    // RFC 7208 §4.5: records that do not begin with "v=spf1" are discarded, whatever
+    // they hold (issue 15; t21-dns-bad-answers serves these over the wire).
+    StaticResolver dns;
+    dns.add_txt("example.com", "");
+    dns.add_txt("example.com", std::string("\xff\x00v=spf1 +all", 13));
+    dns.add_txt("example.com", "v=spf1 ip4:192.0.2.1 -all");
+    Checker c(dns, kReceiver);
+    CPPUNIT_ASSERT_EQUAL(word(Result::kPass), word(check(c, "example.com")));
+  }
+
+  void testCnameLoopIsTempError() {
+    // A CNAME loop reaches us as a failed query (libunbound: SERVFAIL). RFC 7208 §4.4:
+    // an RCODE other than 0 or 3 makes check_host() "temperror" at once.
+    StaticResolver dns;
+    dns.add_cname("example.com", "loop.example.net");
+    dns.add_cname("loop.example.net", "example.com");
+    Checker c(dns, kReceiver);
+    CPPUNIT_ASSERT_EQUAL(word(Result::kTempError), word(check(c, "example.com")));
   }
 
   void testIncludeMatchesOnlyOnPass() {
