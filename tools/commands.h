@@ -30,6 +30,11 @@ int run_verify(const std::vector<std::string>& args);
 /// authorized rua addresses; 0 on success, 75 when a report was kept unsent.
 int run_report(const std::vector<std::string>& args);
 
+/// postseal report read [FILE|MAILDIR|MBOX]...: prints the DMARC aggregate reports in
+/// its inputs, per report, and the sources grouped by what to do; 0 when every input
+/// was read, 1 when one (or a part of one) could not be, 74 when stdout cannot be written.
+int run_report_read(const std::vector<std::string>& args);
+
 /// postseal check-dns DOMAIN: audits SPF, DKIM, DMARC, MX (and reverse DNS with --ip);
 /// 0 when nothing failed, 1 when something did, 75 when a DNS error left a check open.
 int run_check_dns(const std::vector<std::string>& args);

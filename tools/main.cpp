@@ -13,6 +13,7 @@
 ///                   [--max-signatures N] [FILE]
 ///   postseal report aggregate [--period BEGIN..END] [--directory DIR]
 ///   postseal report send [--directory DIR]
+///   postseal report read [--json] [--no-resolve] [FILE|MAILDIR|MBOX]...
 #include "config.h"
 
 #include <cstring>
@@ -37,7 +38,8 @@ const char kUsage[] =
     "  sign     DKIM-sign a message (stdin or FILE) and write it to stdout\n"
     "  verify   check the DKIM signatures and DMARC of a message (stdin or FILE)\n"
     "  report   report aggregate: write RFC 9990 DMARC reports from the history;\n"
-    "           report send: mail them to each domain's rua addresses\n"
+    "           report send: mail them to each domain's rua addresses;\n"
+    "           report read: show the DMARC reports others sent you\n"
     "  config   config --defaults: write postseal.conf with every option at its default\n"
     "\n"
     "postseal COMMAND --help shows the options of a command; see postseal(1).\n";

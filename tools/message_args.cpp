@@ -16,9 +16,10 @@ namespace po = boost::program_options;
 namespace postseal::tools {
 
 po::variables_map parse_tool_args(const std::vector<std::string>& args,
-                                  const po::options_description& desc, const char* operand) {
+                                  const po::options_description& desc, const char* operand,
+                                  int operands) {
   po::positional_options_description pos;
-  if (*operand != '\0') pos.add(operand, 1);
+  if (*operand != '\0') pos.add(operand, operands);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(config::explicit_flags(args))

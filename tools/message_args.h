@@ -16,11 +16,13 @@
 namespace postseal::tools {
 
 /// Parses a subcommand's `args` against `desc` (bare boolean flags made explicit, see
-/// config::explicit_flags); when `operand` is not empty, one positional word fills that
-/// option. Returns the values. Throws UsageError for an unknown option or a bad value.
+/// config::explicit_flags); when `operand` is not empty, `operands` positional words
+/// (-1: any number) fill that option. Returns the values. Throws UsageError for an
+/// unknown option or a bad value.
 boost::program_options::variables_map parse_tool_args(
     const std::vector<std::string>& args,
-    const boost::program_options::options_description& desc, const char* operand = "");
+    const boost::program_options::options_description& desc, const char* operand = "",
+    int operands = 1);
 
 /// Adds the "input" option (the FILE operand) to `desc`, parses `args` against it and
 /// returns the values. Throws UsageError for an unknown option or a bad value.

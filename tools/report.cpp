@@ -252,9 +252,11 @@ int run_report(const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.empty() ? args.end() : args.begin() + 1, args.end());
   if (!args.empty() && args[0] == "aggregate") return run_aggregate(rest);
   if (!args.empty() && args[0] == "send") return run_send(rest);
+  if (!args.empty() && args[0] == "read") return run_report_read(rest);
   throw UsageError(
       "usage: postseal report aggregate [--period P] [--directory DIR]\n"
-      "       postseal report send [--directory DIR]");
+      "       postseal report send [--directory DIR]\n"
+      "       postseal report read [--json] [--no-resolve] [FILE|MAILDIR|MBOX]...");
 }
 
 }  // namespace postseal::tools
