@@ -34,6 +34,17 @@ void publish_good(StaticResolver& r, const std::string& key_record) {
   r.add_txt("com", "unrelated");
 }
 
+// relay = ses for example.com: tokens t1..t3, MAIL FROM mail.example.com, eu-west-1.
+AuditOptions ses_options() {
+  AuditOptions o;
+  o.domain = "example.com";
+  o.selectors = {"t1", "t2", "t3"};
+  o.mail_from_domain = "mail.example.com";
+  o.relay = postseal::config::Relay::kSes;
+  o.region = "eu-west-1";
+  return o;
+}
+
 }  // namespace
 
 class DomainAuditTest : public CppUnit::TestFixture {
@@ -99,12 +110,7 @@ class DomainAuditTest : public CppUnit::TestFixture {
                   std::string(t) + ".dkim.amazonses.com");
     r.add_mx("mail.example.com", "feedback-smtp.eu-west-1.amazonses.com");
     r.add_txt("mail.example.com", "v=spf1 include:amazonses.com ~all");
-    AuditOptions o;
-    o.domain = "example.com";
-    o.selectors = {"t1", "t2", "t3"};
-    o.mail_from_domain = "mail.example.com";
-    o.relay = postseal::config::Relay::kSes;
-    o.region = "eu-west-1";
+    AuditOptions o = ses_options();
     auto a = audit_domain(r, o);
     CPPUNIT_ASSERT_EQUAL(3, count(a, "ses", Level::kOk, ".dkim.amazonses.com"));
     CPPUNIT_ASSERT_EQUAL(1, count(a, "ses", Level::kOk, "MX feedback-smtp.eu-west-1"));
@@ -121,12 +127,7 @@ class DomainAuditTest : public CppUnit::TestFixture {
     r.add_cname("t2._domainkey.example.com", "t2.dkim.amazonses.cm");
     r.add_mx("mail.example.com", "feedback-smtp.us-east-1.amazonses.com");
     r.add_txt("mail.example.com", "v=spf1 -all");
-    AuditOptions o;
-    o.domain = "example.com";
-    o.selectors = {"t1", "t2", "t3"};
-    o.mail_from_domain = "mail.example.com";
-    o.relay = postseal::config::Relay::kSes;
-    o.region = "eu-west-1";
+    AuditOptions o = ses_options();
     auto a = audit_domain(r, o);
     CPPUNIT_ASSERT(a.worst() == Level::kFail);
     CPPUNIT_ASSERT_EQUAL(1, count(a, "ses", Level::kFail, "SES expects t2.dkim.amazonses.com"));
