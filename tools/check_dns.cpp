@@ -14,6 +14,7 @@
 #include "audit/domain_audit.h"
 #include "config/key_store.h"
 #include "config/options.h"
+#include "config/relay.h"
 #include "dns/unbound_resolver.h"
 #include "tools/commands.h"
 #include "tools/message_args.h"
@@ -53,12 +54,15 @@ int run_check_dns(const std::vector<std::string>& args) {
       "ip", po::value<std::string>(), "the sending address: SPF result and reverse DNS")(
       "mail-from-domain", po::value<std::string>(),
       "the envelope (MAIL FROM) domain when it is not DOMAIN (e.g. a custom MAIL FROM "
-      "domain for Amazon SES)")("json", "print one JSON object instead of lines");
+      "domain for Amazon SES)")("region", po::value<std::string>(),
+                                "with --relay ses: the SES region (e.g. eu-west-1) whose "
+                                "feedback endpoint the MAIL FROM MX must name")(
+      "json", "print one JSON object instead of lines");
   config::Settings::describe(desc, config::kKeyTool);
   po::variables_map vm = parse_tool_args(args, desc, "domain");
   if (vm.count("help")) {
     std::cout << "usage: postseal check-dns DOMAIN [--dkim-selector S]... [--ip ADDRESS] "
-                 "[--mail-from-domain D] [--json]\n"
+                 "[--mail-from-domain D] [--relay ses [--region R]] [--json]\n"
               << desc;
     return 0;
   }
@@ -82,6 +86,11 @@ int run_check_dns(const std::vector<std::string>& args) {
   if (vm.count("ip")) o.ip = vm["ip"].as<std::string>();
   if (vm.count("mail-from-domain"))
     o.mail_from_domain = vm["mail-from-domain"].as<std::string>();
+
+  auto relay = config::parse_relay(settings.str("relay"));
+  if (!relay) throw UsageError("--relay must be none or ses");
+  o.relay = *relay;
+  if (vm.count("region")) o.region = ascii_lower(vm["region"].as<std::string>());
 
   auto resolver = dns::UnboundResolver::create(dns::unbound_options(settings));
   if (!resolver.ok()) throw ConfigError(resolver.message());

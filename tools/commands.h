@@ -39,6 +39,12 @@ int run_report_read(const std::vector<std::string>& args);
 /// 0 when nothing failed, 1 when something did, 75 when a DNS error left a check open.
 int run_check_dns(const std::vector<std::string>& args);
 
+/// postseal rotate: makes the next key of a domain, waits until its record is visible,
+/// switches the KeyTable entry and reloads the daemon; 0 switched, 75 not visible in
+/// time (nothing switched) or switched but the reload failed, a testkey exit code when
+/// a wrong record is published.
+int run_rotate(const std::vector<std::string>& args);
+
 /// postseal testkey: checks published key records against the private keys; prints one
 /// line per key and exits with testkey_exit_code() of the first key that is not OK.
 int run_testkey(const std::vector<std::string>& args);

@@ -10,47 +10,19 @@
 #include <iostream>
 
 #include <boost/program_options.hpp>
-#include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "dkim/key.h"
-#include "dns/zone_text.h"
-#include "io/fd_io.h"
 #include "tools/commands.h"
+#include "tools/key_files.h"
 #include "util/errors.h"
-#include "util/unique_fd.h"
 
 namespace po = boost::program_options;
 
 namespace postseal::tools {
 namespace {
-
-struct Owner {
-  uid_t uid = static_cast<uid_t>(-1);
-  gid_t gid = static_cast<gid_t>(-1);
-};
-
-// --owner USER[:GROUP]; the group defaults to the user's login group.
-Owner parse_owner(const std::string& spec) {
-  Owner o;
-  std::string user = spec.substr(0, spec.find(':'));
-  const passwd* pw = ::getpwnam(user.c_str());
-  if (!pw) throw UsageError("--owner " + spec + ": no user \"" + user + "\" on this system");
-  o.uid = pw->pw_uid;
-  o.gid = pw->pw_gid;
-  if (auto colon = spec.find(':'); colon != std::string::npos) {
-    std::string group_name = spec.substr(colon + 1);
-    const struct group* gr = ::getgrnam(group_name.c_str());
-    if (!gr)
-      throw UsageError("--owner " + spec + ": no group \"" + group_name + "\" on this system");
-    o.gid = gr->gr_gid;
-  }
-  return o;
-}
 
 std::string octal(mode_t mode) {
   char buf[8];
@@ -91,19 +63,6 @@ void prepare_directory(const std::string& dir, const Owner* owner) {
     throw TempFailure("cannot give " + dir + " to the --owner: " + std::strerror(errno));
 }
 
-void write_file(const std::string& path, const std::string& data, mode_t mode,
-                const Owner* owner) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-  if (!fd) throw TempFailure("cannot create " + path + ": " + std::strerror(errno));
-  if (::fchmod(fd.get(), mode) != 0)
-    throw TempFailure("cannot chmod " + path + ": " + std::strerror(errno));
-  if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
-    throw TempFailure("cannot give " + path + " to the --owner: " + std::strerror(errno));
-  io::write_all(fd.get(), data, path);
-  if (::close(fd.release()) != 0)
-    throw TempFailure("cannot write " + path + ": " + std::strerror(errno));
-}
-
 }  // namespace
 
 int run_keygen(const std::vector<std::string>& args) {
@@ -129,14 +88,7 @@ int run_keygen(const std::vector<std::string>& args) {
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
-  std::string type = vm["type"].as<std::string>();
-  dkim::KeyType kt;
-  if (type == "rsa")
-    kt = dkim::KeyType::kRsa;
-  else if (type == "ed25519")
-    kt = dkim::KeyType::kEd25519;
-  else
-    throw UsageError("--type must be rsa or ed25519");
+  dkim::KeyType kt = parse_key_type(vm["type"].as<std::string>());
   Owner owner;
   const Owner* owner_ptr = nullptr;
   if (vm.count("owner")) {
@@ -153,8 +105,7 @@ int run_keygen(const std::vector<std::string>& args) {
   auto key = dkim::PrivateKey::generate(kt, vm["bits"].as<int>());
   if (!key.ok()) throw UsageError(key.message());
   std::string record = key->public_record();
-  std::string zone = selector + "._domainkey\tIN\tTXT\t" + dns::zone_file_txt(record) +
-                     "  ; ----- DKIM key " + selector + " for " + domain + "\n";
+  std::string zone = zone_line(selector, domain, record);
   const std::string private_path = dir + "/" + selector + ".private";
   const std::string txt_path = dir + "/" + selector + ".txt";
   write_file(private_path, key->private_pem(), 0600, owner_ptr);

@@ -1,12 +1,14 @@
 /// \file
-/// postseal(1), the operator's tool: keygen, testkey, sign, verify, report aggregate and
-/// report send, check-dns. A thin main: pick the subcommand, run it, map
-/// exceptions to sysexits.
+/// postseal(1), the operator's tool: keygen, testkey, rotate, sign, verify, report aggregate
+/// and report send, check-dns. A thin main: pick the subcommand, run it, map exceptions to
+/// sysexits.
 ///
 /// SYNOPSIS
 ///   postseal keygen --domain D --selector S [--type rsa|ed25519] [--bits N] [--directory DIR]
 ///                   [--owner USER[:GROUP]]
 ///   postseal testkey --domain D --selector S [--key-file FILE] | [--key-table FILE ...]
+///   postseal rotate --domain D [--selector NEW] [--wait S] [--interval S] [--grace DAYS]
+///                   [--authoritative HOST[:PORT]]... [--pid-file F | --reload-command C]
 ///   postseal check-dns DOMAIN [--dkim-selector S]... [--ip A] [--mail-from-domain D] [--json]
 ///   postseal sign [options] [FILE]
 ///   postseal verify [--dns HOST[:PORT]] [--dns-timeout S] [--authserv-id ID]
@@ -34,6 +36,7 @@ const char kUsage[] =
     "commands:\n"
     "  keygen   make a DKIM key pair and the DNS record to publish\n"
     "  testkey  check published DKIM key records against the private keys\n"
+    "  rotate   replace a domain's DKIM key once the new record is visible in DNS\n"
     "  check-dns audit a sending domain: SPF, DKIM, DMARC, MX, reverse DNS\n"
     "  sign     DKIM-sign a message (stdin or FILE) and write it to stdout\n"
     "  verify   check the DKIM signatures and DMARC of a message (stdin or FILE)\n"
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
     if (cmd == "sign") return postseal::tools::run_sign(args);
     if (cmd == "keygen") return postseal::tools::run_keygen(args);
     if (cmd == "testkey") return postseal::tools::run_testkey(args);
+    if (cmd == "rotate") return postseal::tools::run_rotate(args);
     if (cmd == "check-dns") return postseal::tools::run_check_dns(args);
     if (cmd == "verify") return postseal::tools::run_verify(args);
     if (cmd == "report") return postseal::tools::run_report(args);

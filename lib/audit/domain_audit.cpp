@@ -30,6 +30,7 @@ class Auditor {
       check_mx("mx mail-from", o_.mail_from_domain, true);
     }
     check_dkim();
+    if (o_.relay == config::Relay::kSes) check_ses();
     check_dmarc();
     check_mx("mx", o_.domain, false);
     if (!o_.ip.empty()) check_fcrdns();
@@ -184,6 +185,89 @@ class Auditor {
       add("dkim", l,
           "s=" + s + " " + std::string(dkim::to_string(p.outcome)) + ": " + p.message);
     }
+  }
+
+  // Amazon SES (relay = ses). Easy DKIM: each token's name is a CNAME to
+  // TOKEN.dkim.amazonses.com, where SES publishes (and rotates) the key; a typo in one
+  // of the three breaks the signatures made with that token only. A custom MAIL FROM
+  // domain needs MX to the region's feedback endpoint (bounces and complaints) and SPF
+  // including amazonses.com, or SPF cannot align with the From domain (RFC 9989).
+  void check_ses() {
+    const std::string sec = "ses";
+    if (o_.selectors.size() != static_cast<size_t>(config::ses::kDkimSelectors))
+      add(sec, Level::kWarn,
+          std::to_string(o_.selectors.size()) +
+              " DKIM token(s) given; SES Easy DKIM publishes three CNAMEs: name each token "
+              "with --dkim-selector");
+    for (const auto& token : o_.selectors) {
+      const std::string name = token + "._domainkey." + o_.domain;
+      const std::string want = token + std::string(config::ses::kDkimTargetSuffix);
+      dns::Answer a = r_.query(name, dns::Type::kCname);
+      if (a.status == dns::Status::kTempError) {
+        add(sec, Level::kTempError, "DNS error asking for " + name + " CNAME: " + a.reason);
+      } else if (a.status != dns::Status::kOk || a.records.empty()) {
+        add(sec, Level::kFail,
+            name + " is not a CNAME: publish \"" + name + " CNAME " + want +
+                "\" as the SES console lists it");
+      } else if (a.records.front() != want) {
+        add(sec, Level::kFail,
+            name + " CNAME " + a.records.front() + ": SES expects " + want +
+                " (a typo in the target breaks every signature made with this token)");
+      } else {
+        add(sec, Level::kOk, name + " CNAME " + want);
+      }
+    }
+    const std::string& mf = o_.mail_from_domain;
+    if (mf.empty() || mf == o_.domain) {
+      add(sec, Level::kWarn,
+          "no custom MAIL FROM domain (--mail-from-domain): SES then sends with a MAIL FROM "
+          "in amazonses.com, so SPF never aligns with " +
+              o_.domain + "; set one up in SES (e.g. bounce." + o_.domain + ")");
+      return;
+    }
+    if (!o_.region.empty() && !config::ses::is_region(o_.region))
+      add(sec, Level::kFail, "--region " + o_.region + " is not an AWS region name");
+    dns::Answer mx = r_.query(mf, dns::Type::kMx);
+    const std::string want_mx = o_.region.empty() ? "" : config::ses::feedback_mx(o_.region);
+    if (mx.status == dns::Status::kTempError) {
+      add(sec, Level::kTempError, "DNS error asking for " + mf + " MX: " + mx.reason);
+    } else if (mx.status != dns::Status::kOk) {
+      add(sec, Level::kFail,
+          "no MX record for the MAIL FROM domain " + mf + ": SES requires \"" + mf + " MX 10 " +
+              (want_mx.empty() ? config::ses::feedback_mx("REGION") : want_mx) +
+              "\" before it uses the domain");
+    } else {
+      std::string found;
+      for (const auto& m : mx.records)
+        if (m.starts_with("feedback-smtp.") && m.ends_with(".amazonses.com")) found = m;
+      if (found.empty())
+        add(sec, Level::kFail,
+            mf + " MX does not point to SES's feedback endpoint: publish \"" + mf + " MX 10 " +
+                (want_mx.empty() ? config::ses::feedback_mx("REGION") : want_mx) + "\"");
+      else if (!want_mx.empty() && found != want_mx)
+        add(sec, Level::kFail,
+            mf + " MX " + found + " is another region's endpoint: SES in " + o_.region +
+                " expects " + want_mx);
+      else
+        add(sec, Level::kOk,
+            mf + " MX " + found + (want_mx.empty() ? " (no --region given to compare)" : ""));
+    }
+    dns::Answer txt = r_.query(mf, dns::Type::kTxt);
+    if (txt.status == dns::Status::kTempError) {
+      add(sec, Level::kTempError, "DNS error asking for " + mf + " TXT: " + txt.reason);
+      return;
+    }
+    bool includes = false;
+    for (const auto& t : txt.records)
+      if (ascii_lower(t).starts_with("v=spf1") &&
+          ascii_lower(t).find(config::ses::kSpfInclude) != std::string::npos)
+        includes = true;
+    if (includes)
+      add(sec, Level::kOk, mf + " SPF includes amazonses.com");
+    else
+      add(sec, Level::kFail,
+          mf + " SPF does not include amazonses.com: publish \"v=spf1 " +
+              std::string(config::ses::kSpfInclude) + " ~all\" at " + mf);
   }
 
   void check_dmarc() {

@@ -3,9 +3,10 @@
 /// the §4.6.4 lookup limits across includes, the all mechanism, the result for an
 /// address), DKIM selectors (dkim/key_probe), DMARC by the RFC 9989 tree walk with the
 /// RFC 9990 §4 external-destination check of rua/ruf, MX, forward-confirmed reverse DNS
-/// of the sending address, and a last verdict against the large mailbox providers'
-/// published sender requirements. Each finding is one line with its RFC and the fix.
-/// Pure apart from the dns::Resolver handed in; one audit per call; not thread-safe.
+/// of the sending address, Amazon SES's DNS (with relay ses), and a last verdict against the
+/// large mailbox providers' published sender requirements. Each finding is one line with its
+/// RFC and the fix. Pure apart from the dns::Resolver handed in; one audit per call; not
+/// thread-safe.
 #ifndef POSTSEAL_AUDIT_DOMAIN_AUDIT_H
 #define POSTSEAL_AUDIT_DOMAIN_AUDIT_H
 
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/relay.h"
 #include "dns/resolver.h"
 
 namespace postseal::audit {
@@ -33,6 +35,11 @@ struct AuditOptions {
   std::vector<std::string> selectors;  ///< DKIM selectors to check under the domain
   std::string ip;                      ///< the sending address (optional)
   std::string mail_from_domain;        ///< the envelope (MAIL FROM) domain, when not `domain`
+  /// The relay mail leaves through; with kSes the selectors are SES Easy DKIM tokens,
+  /// each checked as a CNAME to TOKEN.dkim.amazonses.com, and the MAIL FROM domain's MX
+  /// and SPF are checked against SES's (config/relay.h).
+  config::Relay relay = config::Relay::kNone;
+  std::string region;  ///< the SES region (e.g. eu-west-1); empty: any region's endpoint
 };
 
 struct Audit {

@@ -128,6 +128,7 @@ Result<std::string> check_permerror_action(std::string_view v) {
 Result<std::string> check_malformed_action(std::string_view v) {
   return one_of(v, {"dunno", "defer"});
 }
+Result<std::string> check_relay(std::string_view v) { return one_of(v, {"none", "ses"}); }
 Result<std::string> check_filter_mode(std::string_view v) {
   return one_of(v, {"sign", "verify", "auto"});
 }
@@ -212,6 +213,11 @@ const Row kRows[] = {
     {{"omit-headers", OptionType::kList, "",
       "header fields never signed (e.g. those a relay such as Amazon SES rewrites)", kSigning},
      check_header_list},
+    {{"relay", OptionType::kString, "none",
+      "the relay outbound mail leaves through: none, or ses (Amazon SES: Message-ID, Date, "
+      "Return-Path and Bounces-To are not signed, since SES rewrites them)",
+      kSigning | kKeyTool},
+     check_relay},
     {{"signature-expiry", OptionType::kUint, "0",
       "seconds until a new signature expires (x=); 0 means no x=", kSigning},
      check_uint},

@@ -3,6 +3,7 @@
 #include "session/settings.h"
 
 #include "config/host_list.h"
+#include "config/relay.h"
 #include "dkim/canon.h"
 #include "util/errors.h"
 #include "util/host_name.h"
@@ -18,6 +19,10 @@ SignOptions sign_options(const config::Settings& s) {
   if (!s.list("sign-headers").empty()) o.policy.sign = s.list("sign-headers");
   o.policy.oversign = s.list("oversign-headers");
   o.policy.omit = s.list("omit-headers");
+  // A relay that rewrites fields after we sign would break a signature over them.
+  auto relay = config::parse_relay(s.str("relay"));
+  if (!relay) throw ConfigError("relay: expected none or ses");
+  for (auto& name : config::relay_unsigned_headers(*relay)) o.policy.omit.push_back(name);
   if (s.uint("signature-expiry") > 0)
     o.expire_after = static_cast<int64_t>(s.uint("signature-expiry"));
   o.body_length = s.flag("body-length");

@@ -14,8 +14,8 @@
 
 namespace postseal::session {
 
-/// canonicalization, sign-headers, oversign-headers, omit-headers, signature-expiry,
-/// body-length.
+/// canonicalization, sign-headers, oversign-headers, omit-headers (plus the fields the
+/// relay rewrites, config/relay.h), signature-expiry, body-length.
 SignOptions sign_options(const config::Settings& s);
 
 /// The keys the configuration names: key-table with signing-table, or domain, selector

@@ -34,6 +34,17 @@ void publish_good(StaticResolver& r, const std::string& key_record) {
   r.add_txt("com", "unrelated");
 }
 
+// relay = ses for example.com: tokens t1..t3, MAIL FROM mail.example.com, eu-west-1.
+AuditOptions ses_options() {
+  AuditOptions o;
+  o.domain = "example.com";
+  o.selectors = {"t1", "t2", "t3"};
+  o.mail_from_domain = "mail.example.com";
+  o.relay = postseal::config::Relay::kSes;
+  o.region = "eu-west-1";
+  return o;
+}
+
 }  // namespace
 
 class DomainAuditTest : public CppUnit::TestFixture {
@@ -41,6 +52,8 @@ class DomainAuditTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testCleanDomainMeetsEveryRequirement);
   CPPUNIT_TEST(testPlantedFaultsAreEachFound);
   CPPUNIT_TEST(testDnsTroubleIsNeverAFailure);
+  CPPUNIT_TEST(testSesSetupIsChecked);
+  CPPUNIT_TEST(testSesFaultsAreEachFound);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -87,6 +100,50 @@ class DomainAuditTest : public CppUnit::TestFixture {
     auto a = audit_domain(r, o);
     CPPUNIT_ASSERT(a.worst() == Level::kTempError);
     CPPUNIT_ASSERT_EQUAL(0, count(a, "verdict", Level::kFail, ""));
+  }
+  // relay = ses: three CNAMEs into dkim.amazonses.com, the custom MAIL FROM domain's
+  // MX at the region's feedback endpoint and SPF with include:amazonses.com.
+  void testSesSetupIsChecked() {
+    StaticResolver r;
+    for (const char* t : {"t1", "t2", "t3"})
+      r.add_cname(std::string(t) + "._domainkey.example.com",
+                  std::string(t) + ".dkim.amazonses.com");
+    r.add_mx("mail.example.com", "feedback-smtp.eu-west-1.amazonses.com");
+    r.add_txt("mail.example.com", "v=spf1 include:amazonses.com ~all");
+    AuditOptions o = ses_options();
+    auto a = audit_domain(r, o);
+    CPPUNIT_ASSERT_EQUAL(3, count(a, "ses", Level::kOk, ".dkim.amazonses.com"));
+    CPPUNIT_ASSERT_EQUAL(1, count(a, "ses", Level::kOk, "MX feedback-smtp.eu-west-1"));
+    CPPUNIT_ASSERT_EQUAL(1, count(a, "ses", Level::kOk, "SPF includes amazonses.com"));
+    CPPUNIT_ASSERT_EQUAL(0, count(a, "ses", Level::kFail, ""));
+    // Without relay = ses there is no ses section at all.
+    o.relay = postseal::config::Relay::kNone;
+    CPPUNIT_ASSERT_EQUAL(0, count(audit_domain(r, o), "ses", Level::kOk, ""));
+  }
+
+  void testSesFaultsAreEachFound() {
+    StaticResolver r;
+    r.add_cname("t1._domainkey.example.com", "t1.dkim.amazonses.com");
+    r.add_cname("t2._domainkey.example.com", "t2.dkim.amazonses.cm");
+    r.add_mx("mail.example.com", "feedback-smtp.us-east-1.amazonses.com");
+    r.add_txt("mail.example.com", "v=spf1 -all");
+    AuditOptions o = ses_options();
+    auto a = audit_domain(r, o);
+    CPPUNIT_ASSERT(a.worst() == Level::kFail);
+    CPPUNIT_ASSERT_EQUAL(1, count(a, "ses", Level::kFail, "SES expects t2.dkim.amazonses.com"));
+    CPPUNIT_ASSERT_EQUAL(
+        1, count(a, "ses", Level::kFail, "t3._domainkey.example.com is not a CNAME"));
+    CPPUNIT_ASSERT_EQUAL(1, count(a, "ses", Level::kFail, "another region's endpoint"));
+    CPPUNIT_ASSERT_EQUAL(1,
+                         count(a, "ses", Level::kFail, "SPF does not include amazonses.com"));
+    // No MX at all, and no custom MAIL FROM domain.
+    StaticResolver bare;
+    o.selectors = {"t1"};
+    CPPUNIT_ASSERT_EQUAL(1, count(audit_domain(bare, o), "ses", Level::kFail,
+                                  "no MX record for the MAIL FROM domain"));
+    o.mail_from_domain.clear();
+    CPPUNIT_ASSERT_EQUAL(
+        1, count(audit_domain(bare, o), "ses", Level::kWarn, "no custom MAIL FROM domain"));
   }
 };
 
