@@ -135,9 +135,8 @@ int run_pipe_filter(const std::vector<std::string>& argv) {
     reinject(
         sendmail_argv(settings->str("sendmail-path"), vm["sender"].as<std::string>(),
                       split.recipients),
-        [&](int fd) {
-          message.write_to([fd](std::string_view d) { io::write_all(fd, d, "to sendmail"); });
-        });
+        [&](const Sink& out) { message.write_to(out); },
+        static_cast<unsigned>(settings->uint("sendmail-timeout")));
     logger.reinjected(qid, split.recipients.size());
     return 0;
   } catch (const ConfigError& e) {

@@ -6,14 +6,23 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace postseal::filter {
 
-/// Runs argv[0] with argv, calls `write(fd)` to send the message to its stdin, and waits.
-/// Returns normally only if the program exited 0. Throws TempFailure describing the
-/// failure otherwise (could not start, write error, non-zero exit, killed by a signal).
-void reinject(const std::vector<std::string>& argv, const std::function<void(int fd)>& write);
+/// Where produce() writes the message.
+using Sink = std::function<void(std::string_view)>;
+
+/// Calls produce(sink) for the message and keeps it whole (in memory up to 1 MiB, then
+/// in an unlinked file in $TMPDIR), then runs argv[0] with argv and the message as its
+/// standard input, and waits at most `timeout_seconds` (0: no limit; then it is killed).
+/// sendmail is killed if we are (PR_SET_PDEATHSIG). Returns normally only if the
+/// program exited 0. Throws TempFailure describing the failure otherwise (the message
+/// could not be kept, the program could not start, non-zero exit, killed by a signal,
+/// out of time). Uses SIGALRM while it runs; not thread-safe.
+void reinject(const std::vector<std::string>& argv,
+              const std::function<void(const Sink&)>& produce, unsigned timeout_seconds = 0);
 
 }  // namespace postseal::filter
 

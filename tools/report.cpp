@@ -228,7 +228,9 @@ int run_send(const std::vector<std::string>& args) {
                                                     to.addresses, clock.now());
       std::vector<std::string> argv = {settings.str("sendmail-path"), "-i", "-f", from, "--"};
       argv.insert(argv.end(), to.addresses.begin(), to.addresses.end());
-      filter::reinject(argv, [&](int fd) { io::write_all(fd, message, "to sendmail"); });
+      filter::reinject(
+          argv, [&](const filter::Sink& out) { out(message); },
+          static_cast<unsigned>(settings.uint("sendmail-timeout")));
     } catch (const TempFailure& e) {
       keep(name, e.what());
       continue;

@@ -236,6 +236,11 @@ const Row kRows[] = {
       "reports with)",
       kFilter | kReportTool},
      check_string},
+    {{"sendmail-timeout", OptionType::kUint, "300",
+      "seconds sendmail may take to queue a message before it is killed and the message "
+      "deferred (below Postfix's command_time_limit, which would bounce it)",
+      kFilter | kReportTool},
+     check_range<1, 3600>},
     {{"sign-failure-action", OptionType::kString, "pass",
       "mail that should be signed but cannot be: pass (unsigned) or tempfail", kFilter},
      check_sign_failure_action},
