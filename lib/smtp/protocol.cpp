@@ -371,8 +371,11 @@ std::vector<std::string> format_xforward(const Xforward& x,
   std::vector<std::string> lines;
   std::string line;
   for (const auto& [name, value] : x.attributes) {
+    // Captured as a reference, not as the binding: clang before 16 cannot capture a
+    // structured binding, and tests/fuzz builds this file with clang 14.
+    const std::string& n = name;
     bool wanted = std::any_of(supported.begin(), supported.end(),
-                              [&](const std::string& s) { return equals_nocase(s, name); });
+                              [&](const std::string& s) { return equals_nocase(s, n); });
     if (!wanted) continue;
     // RFC 5321 §4.5.3.1.4: the line, CRLF included, fits in 512 octets. A value too long
     // for that on its own is cut, at a byte that keeps its xtext whole.
