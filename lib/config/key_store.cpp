@@ -71,27 +71,31 @@ std::string directory_of_file(const std::string& path) {
 /// OpenDKIM's RequireSafeKeys, with the reason and the fix named: a key that others can
 /// read is no longer a secret; one another user owns, or that sits in a directory others
 /// can write, can be swapped for theirs (and mail signed with a key they hold). The mode
-/// and owner are the open descriptor's, so the file checked is the file read.
+/// and owner are the open descriptor's, so the file checked is the file read. `subject`
+/// starts a message about the file ("PATH: key file "), `context` one about its
+/// directory.
 void check_key_safety(const std::string& path, const detail::FileData& data,
-                      const std::string& key_user, std::string_view what) {
+                      const std::string& key_user, const std::string& subject,
+                      const std::string& context) {
   const std::string fix_owner = owner_to_suggest(key_user);
   if ((data.mode & 077) != 0)
-    throw ConfigError(path + ": " + std::string(what) +
-                      " is accessible by group or others (mode " + mode_text(data.mode) +
-                      "); run \"chmod 600 " + path + "\", or set require-safe-keys = no");
+    throw ConfigError(subject + "is accessible by group or others (mode " +
+                      mode_text(data.mode) + "); run \"chmod 600 " + path +
+                      "\", or set require-safe-keys = no");
   if (!trusted_owner(data.owner, key_user))
-    throw ConfigError(path + ": " + std::string(what) + " is owned by " +
-                      user_text(data.owner) + ", who could replace it; run \"chown " +
-                      fix_owner + " " + path + "\", or set require-safe-keys = no");
+    throw ConfigError(subject + "is owned by " + user_text(data.owner) +
+                      ", who could replace it; run \"chown " + fix_owner + " " + path +
+                      "\", or set require-safe-keys = no");
   const std::string dir = directory_of_file(path);
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) return;  // the file was read: its directory exists
   if ((st.st_mode & S_ISVTX) == 0 && (st.st_mode & 022) != 0)
-    throw ConfigError(dir + ": the directory of " + path + " is writable by group or others " +
-                      "(mode " + mode_text(st.st_mode) + "), who could replace the key; run " +
-                      "\"chmod go-w " + dir + "\", or set require-safe-keys = no");
+    throw ConfigError(context + dir + ": the directory of " + path +
+                      " is writable by group or others " + "(mode " + mode_text(st.st_mode) +
+                      "), who could replace the key; run " + "\"chmod go-w " + dir +
+                      "\", or set require-safe-keys = no");
   if (!trusted_owner(st.st_uid, key_user))
-    throw ConfigError(dir + ": the directory of " + path + " is owned by " +
+    throw ConfigError(context + dir + ": the directory of " + path + " is owned by " +
                       user_text(st.st_uid) + ", who could replace the key; run \"chown " +
                       fix_owner + " " + dir + "\", or set require-safe-keys = no");
 }
@@ -328,11 +332,9 @@ void KeyStore::Impl::load_key_table(const std::string& path, bool require_safe,
       // The key itself (base64 DER, or a base64 Ed25519 seed) sits in the table, so the
       // table is as secret as a key file.
       if (require_safe) {
-        try {
-          check_key_safety(path, *data, key_user, "the KeyTable, which holds a key inline,");
-        } catch (const ConfigError& e) {
-          throw ConfigError(where + "key " + quoted(name) + " is inline, and " + e.what());
-        }
+        const std::string inline_key = where + "key " + quoted(name) + " is inline";
+        check_key_safety(path, *data, key_user, inline_key + ", but " + path + " ",
+                         inline_key + ": ");
       }
       auto parsed = dkim::PrivateKey::parse(key_field);
       if (!parsed.ok())
@@ -433,7 +435,7 @@ std::shared_ptr<const dkim::PrivateKey> load_key_file(const std::string& path,
   if (!data.ok()) throw ConfigError(path + ": cannot read key file: " + data.message());
   if (require_safe) {
     try {
-      check_key_safety(path, *data, key_user, "key file");
+      check_key_safety(path, *data, key_user, path + ": key file ", "");
     } catch (const ConfigError&) {
       OPENSSL_cleanse(data->bytes.data(), data->bytes.size());
       throw;
