@@ -26,10 +26,6 @@
 namespace postseal::filter {
 namespace {
 
-/// Longest command line taken (RFC 5321 §4.5.3.1.4 allows 512; XFORWARD and ESMTP
-/// parameters make Postfix's longer).
-constexpr size_t kMaxCommandLine = 4096;
-
 std::string trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t");
   if (b == std::string_view::npos) return "";
@@ -82,7 +78,7 @@ std::string join_lines(const smtp::Reply& r) {
 class Connection {
  public:
   Connection(const net::Connection& c, const ProxyContext& ctx)
-      : conn_(c), ctx_(ctx), spec_(ctx.listeners[c.listener]), lines_(kMaxCommandLine) {}
+      : conn_(c), ctx_(ctx), spec_(ctx.listeners[c.listener]) {}
   // A client that leaves between transactions without QUIT leaves a clean next-hop
   // connection; one that leaves inside a transaction leaves a dirty one, which closes.
   ~Connection() {
@@ -162,6 +158,9 @@ bool Connection::read_more() {
 
 void Connection::run() {
   rt_ = ctx_.runtime.get();
+  // smtp-line-limit: RFC 5321 §4.5.3.1.4 allows 512 with CRLF; XFORWARD and ESMTP
+  // parameters make Postfix's lines longer.
+  lines_ = smtp::LineReader(rt_->line_limit);
   timeval tv{rt_->smtp_timeout_ms / 1000, 0};
   ::setsockopt(conn_.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   reply(220, "", rt_->hostname + " ESMTP postseal");
@@ -634,6 +633,7 @@ std::shared_ptr<const Runtime> make_runtime(const config::Settings& s,
   rt->next_hop_timeout_ms = static_cast<int>(s.uint("next-hop-timeout") * 1000);
   rt->smtp_timeout_ms = static_cast<int>(s.uint("smtp-timeout") * 1000);
   rt->size_limit = s.uint("message-size-limit");
+  rt->line_limit = s.uint("smtp-line-limit");
   rt->hostname = host_name();
   auto resolver = dns::UnboundResolver::create(dns::unbound_options(s));
   if (!resolver.ok()) throw ConfigError(resolver.message());

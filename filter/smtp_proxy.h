@@ -61,8 +61,9 @@ struct Runtime {
   net::ListenAddress next_hop;
   int next_hop_timeout_ms = 60000;
   int smtp_timeout_ms = 300000;
-  uint64_t size_limit = 0;  ///< 0: none
-  std::string hostname;     ///< greeting, EHLO and the next hop's EHLO
+  uint64_t size_limit = 0;   ///< 0: none
+  size_t line_limit = 4096;  ///< smtp-line-limit: longest command line, CRLF not counted
+  std::string hostname;      ///< greeting, EHLO and the next hop's EHLO
 };
 
 /// Builds a Runtime from settings for these listeners. Throws ConfigError naming the

@@ -26,6 +26,7 @@
 #include "policy/policy_service.h"
 #include "policy/server.h"
 #include "policy/setup.h"
+#include "session/settings.h"
 #include "spf/spf.h"
 #include "util/clock.h"
 #include "util/errors.h"
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
   try {
     auto resolver = dns::UnboundResolver::create(dns::unbound_options(*settings));
     if (!resolver.ok()) throw ConfigError(resolver.message());
-    spf::Checker checker(**resolver, policy->receiver);
+    spf::Checker checker(**resolver, policy->receiver, session::dns_limits(*settings));
     CheckerChecks checks(checker);
     SystemClock clock;
     policy::InstanceCache cache(kInstanceCacheEntries, kInstanceCacheSeconds, clock);

@@ -52,6 +52,7 @@ int run_sign(const std::vector<std::string>& args) {
   session::Setup setup;
   setup.keys = [&keys](const std::string& author) { return keys.keys_for(author); };
   setup.sign = session::sign_options(settings);
+  setup.limits = session::parse_limits(settings);
   if (vm.count("identity")) setup.sign.identity = vm["identity"].as<std::string>();
   SystemClock clock;
   int64_t now = vm.count("timestamp") ? vm["timestamp"].as<int64_t>() : clock.now();

@@ -161,6 +161,8 @@ int run_verify(const std::vector<std::string>& args) {
   setup.dmarc = settings.flag("dmarc");
   setup.dmarc_overrides = session::dmarc_overrides(settings);
   setup.receiver = setup.authserv_id;
+  setup.limits = session::parse_limits(settings);
+  setup.dns_limits = session::dns_limits(settings);
   session::Plan plan{false, true, "", {}};
   std::unique_ptr<spf::Checker> spf;
   if (vm.count("client-address")) {

@@ -193,7 +193,8 @@ const Row kRows[] = {
       kSigning | kKeyTool},
      check_string},
     {{"require-safe-keys", OptionType::kBool, "yes",
-      "refuse key files that others may read or replace (mode, owner, directory)", kSigning | kKeyTool},
+      "refuse key files that others may read or replace (mode, owner, directory)",
+      kSigning | kKeyTool},
      check_bool},
     {{"multiple-signatures", OptionType::kBool, "yes",
       "sign with every matching SigningTable entry, not just the first", kSigning},
@@ -268,6 +269,11 @@ const Row kRows[] = {
     {{"smtp-timeout", OptionType::kUint, "300",
       "seconds postseal-filter --daemon waits for its client's next command or data", kFilter},
      check_range<1, 3600>},
+    {{"smtp-line-limit", OptionType::kUint, "4096",
+      "longest SMTP command line postseal-filter --daemon reads, in bytes without CRLF "
+      "(500 5.5.2 beyond; RFC 5321 asks for at least 510)",
+      kFilter},
+     check_range<510, 1048576>},
     {{"message-size-limit", OptionType::kUint, "0",
       "largest message postseal-filter --daemon takes, in bytes (552 5.3.4 beyond); 0: no "
       "limit of its own (Postfix's message_size_limit applies)",
@@ -306,6 +312,32 @@ const Row kRows[] = {
       "DKIM signatures checked per message; later ones are reported as not checked",
       kFilter | kVerifyTool},
      check_range<1, 100>},
+    {{"max-header-fields", OptionType::kUint, "1000",
+      "header fields read per message; a message with more is passed on unchanged "
+      "(verify: dkim=permerror, sign: sign-failure-action)",
+      kFilter | kSignTool | kVerifyTool},
+     check_range<10, 100000>},
+    {{"header-field-size-limit", OptionType::kUint, "102400",
+      "longest header field in bytes, folded lines included; a longer one is handled as "
+      "max-header-fields is",
+      kFilter | kSignTool | kVerifyTool},
+     check_range<1000, 16777216>},
+    {{"header-size-limit", OptionType::kUint, "1048576",
+      "the whole header block's bytes; a larger one is handled as max-header-fields is",
+      kFilter | kSignTool | kVerifyTool},
+     check_range<1000, 67108864>},
+    {{"dns-lookup-limit", OptionType::kUint, "250",
+      "DNS lookups for one message (DKIM keys, the DMARC walk, SPF) or one SPF check of "
+      "postseal-policyd (the default covers every check's own RFC limits); those past it "
+      "are not made and give temperror",
+      kChecking},
+     check_range<1, 10000>},
+    {{"message-time-limit", OptionType::kUint, "60",
+      "seconds from the first DNS lookup of one message (or one SPF check of "
+      "postseal-policyd) after which no lookup is started; those give temperror (RFC 7208 "
+      "asks for at least 20)",
+      kChecking},
+     check_range<1, 3600>},
     {{"dmarc", OptionType::kBool, "yes",
       "evaluate DMARC (RFC 9989) for verified mail and add dmarc= to Authentication-Results",
       kFilter | kVerifyTool},

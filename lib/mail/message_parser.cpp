@@ -2,6 +2,9 @@
 /// Incremental header-block reader.
 #include "mail/message_parser.h"
 
+#include <algorithm>
+#include <string>
+
 namespace postseal::mail {
 namespace {
 
@@ -38,6 +41,11 @@ Result<std::string_view> MessageParser::feed(std::string_view data) {
         failed_ = true;
         return Error{"header block larger than " + std::to_string(limits_.max_header_bytes) +
                      " bytes"};
+      }
+      // A line cannot be part of a field shorter than itself.
+      if (line_.size() > limits_.max_field_bytes) {
+        failed_ = true;
+        return Error{field_too_long(line_[0] == ' ' || line_[0] == '\t' ? current_ : line_)};
       }
       return std::string_view();
     }
@@ -101,14 +109,25 @@ Status MessageParser::take_line(std::string_view line) {
   }
   if (line[0] == ' ' || line[0] == '\t') {
     if (current_.empty()) return Error{"continuation line before the first header field"};
+    if (current_.size() + line.size() > limits_.max_field_bytes)
+      return Error{field_too_long(current_)};
     current_.append(line);
     return {};
   }
   if (!valid_field_line(line)) return Error{"malformed header line (no field name and colon)"};
   Status st = flush_field();
   if (!st.ok()) return st;
+  if (line.size() > limits_.max_field_bytes) return Error{field_too_long(line)};
   current_.assign(line);
   return {};
+}
+
+std::string MessageParser::field_too_long(std::string_view field) const {
+  std::string name(field.substr(0, std::min(field.find(':'), size_t(64))));
+  for (char& c : name)
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  return "header field \"" + name + "\" longer than " +
+         std::to_string(limits_.max_field_bytes) + " bytes";
 }
 
 Status MessageParser::flush_field() {

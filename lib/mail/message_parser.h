@@ -25,8 +25,11 @@ enum class LineEnding { kLf, kCrlf };
 std::string_view eol_bytes(LineEnding e);
 
 /// What an attacker may make us hold in memory for the header block.
+/// What an attacker's header block may cost (max-header-fields, header-field-size-limit,
+/// header-size-limit); past any of them the parser fails.
 struct ParseLimits {
   size_t max_header_fields = 1000;
+  size_t max_field_bytes = 100 * 1024;  ///< one field, its folded lines and line ends included
   size_t max_header_bytes = 1024 * 1024;  ///< the whole header block
 };
 
@@ -56,6 +59,7 @@ class MessageParser {
  private:
   Status take_line(std::string_view line);
   Status flush_field();
+  std::string field_too_long(std::string_view field) const;
 
   ParseLimits limits_;
   std::vector<HeaderField> fields_;

@@ -57,6 +57,7 @@ Session::Session(const Setup& setup, Plan plan, int64_t now)
       spool_(setup.spool_memory, setup.spool_dir),
       parser_(setup.limits) {
   POSTSEAL_CHECK(!plan_.verify || setup_.resolver != nullptr);
+  if (plan_.verify) lookups_.emplace(*setup_.resolver, setup_.dns_limits);
   if (plan_.sign) verdicts_.sign.kind = SignVerdict::Kind::kUnsignable;
 }
 
@@ -116,7 +117,7 @@ void Session::start() {
       author_error = author.message();
   }
 
-  if (plan_.verify) verifier_.emplace(fields, *setup_.resolver, now_, setup_.verify);
+  if (plan_.verify) verifier_.emplace(fields, *lookups_, now_, setup_.verify);
 
   if (!plan_.sign) return;
   SignVerdict& sv = verdicts_.sign;
@@ -277,8 +278,8 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
   if (!verdicts_.spf && setup_.spf != nullptr && !c.address.empty()) {
     spf::Envelope env{c.address, c.helo, c.sender};
     // RFC 9989 §4.4.2: the MAIL FROM domain, or the HELO name for the null sender.
-    spf::Verdict v =
-        c.sender.empty() ? setup_.spf->check_helo(env) : setup_.spf->check_mail_from(env);
+    spf::Verdict v = c.sender.empty() ? setup_.spf->check_helo(env, &*lookups_)
+                                      : setup_.spf->check_mail_from(env, &*lookups_);
     verdicts_.spf = SpfResult{std::string(spf::to_string(v.result)), v.domain, "computed"};
     verdicts_.spf_computed = true;
     authres::ResultInfo ri{"spf", std::string(spf::to_string(v.result)), "", "", {}};
@@ -297,7 +298,7 @@ void Session::evaluate_dmarc(authres::AuthenticationResults& ar) {
   for (const auto& r : verdicts_.dkim)
     in.dkim.push_back(
         dmarc::Input::Dkim{r.domain, r.selector, r.verdict == dkim::Verdict::kPass});
-  dmarc::Evaluator evaluator(*setup_.resolver);
+  dmarc::Evaluator evaluator(*lookups_);
   verdicts_.dmarc = evaluator.evaluate(in);
   dmarc::apply_overrides(setup_.dmarc_overrides, in, c.address, c.hostname, *verdicts_.dmarc);
   ar.results.push_back(authres::dmarc_resinfo(*verdicts_.dmarc));

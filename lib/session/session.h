@@ -27,6 +27,7 @@
 #include "dkim/verifier.h"
 #include "dmarc/evaluate.h"
 #include "dmarc/override.h"
+#include "dns/limited_resolver.h"
 #include "dns/resolver.h"
 #include "mail/message_parser.h"
 #include "session/spf_input.h"
@@ -89,7 +90,11 @@ struct Setup {
   /// Computes SPF for DMARC when no trusted field carries it (may be null: then SPF is
   /// "none" for such mail).
   spf::Checker* spf = nullptr;
+  /// max-header-fields, header-field-size-limit, header-size-limit.
   mail::ParseLimits limits;
+  /// dns-lookup-limit, message-time-limit: every lookup a message makes (DKIM keys, the
+  /// DMARC walk, SPF) goes through one dns::LimitedResolver with these.
+  dns::LimitedResolver::Limits dns_limits;
   /// Refuse (Disposition::kReject, 550 5.7.1) a message that fails DMARC when the policy
   /// in force asks for reject after t= (RFC 9989 §5.8): only where the client still waits
   /// for the answer (the before-queue daemon), never after the queue (no backscatter).
@@ -197,6 +202,7 @@ class Session {
   Spool spool_;
   mail::MessageParser parser_;
   std::optional<dkim::Signer> signer_;
+  std::optional<dns::LimitedResolver> lookups_;  // setup_.resolver under dns_limits
   std::optional<dkim::Verifier> verifier_;
   Verdicts verdicts_;
   Disposition disposition_ = Disposition::kAccept;

@@ -81,6 +81,21 @@ dmarc::Overrides dmarc_overrides(const config::Settings& s) {
   return o;
 }
 
+mail::ParseLimits parse_limits(const config::Settings& s) {
+  mail::ParseLimits l;
+  l.max_header_fields = s.uint("max-header-fields");
+  l.max_field_bytes = s.uint("header-field-size-limit");
+  l.max_header_bytes = s.uint("header-size-limit");
+  return l;
+}
+
+dns::LimitedResolver::Limits dns_limits(const config::Settings& s) {
+  dns::LimitedResolver::Limits l;
+  l.max_queries = s.uint("dns-lookup-limit");
+  l.time = std::chrono::seconds(s.uint("message-time-limit"));
+  return l;
+}
+
 Setup filter_setup(const config::Settings& s, const config::KeyStore& keys) {
   Setup setup;
   auto mode = parse_mode(s.str("mode"));
@@ -98,6 +113,8 @@ Setup filter_setup(const config::Settings& s, const config::KeyStore& keys) {
   setup.dmarc_overrides = dmarc_overrides(s);
   setup.reject_multiple_from = s.flag("reject-multiple-from");
   setup.receiver = receiver(s);
+  setup.limits = parse_limits(s);
+  setup.dns_limits = dns_limits(s);
   return setup;
 }
 

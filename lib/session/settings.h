@@ -32,8 +32,15 @@ std::string receiver(const config::Settings& s);
 /// ConfigError naming the option for a bad entry, an unreadable file or an unknown reason.
 dmarc::Overrides dmarc_overrides(const config::Settings& s);
 
+/// max-header-fields, header-field-size-limit, header-size-limit.
+mail::ParseLimits parse_limits(const config::Settings& s);
+
+/// dns-lookup-limit and message-time-limit (programs that verify).
+dns::LimitedResolver::Limits dns_limits(const config::Settings& s);
+
 /// A Setup for postseal-filter: mode, internal-hosts, sign-failure-action, the signing
-/// options, authserv-id, max-signatures, dmarc, the DMARC overrides, receiver, with keys chosen
+/// options, authserv-id, max-signatures, dmarc, the DMARC overrides, receiver, the limits
+/// above, with keys chosen
 /// from `keys` (which must outlive it). The resolver is left unset (the caller makes one only
 /// when a plan verifies).
 Setup filter_setup(const config::Settings& s, const config::KeyStore& keys);

@@ -151,25 +151,29 @@ std::string_view to_string(Identity i) { return i == Identity::kHelo ? "helo" : 
 struct Checker::Impl {
   dns::Resolver& resolver;
   std::string receiver;
+  dns::LimitedResolver::Limits limits;
 
-  Verdict check(Identity identity, const Envelope& env);
-  void evaluate(Verdict& v, const Envelope& env, const std::string& client);
+  Verdict check(Identity identity, const Envelope& env, dns::Resolver& via);
+  void evaluate(Verdict& v, const Envelope& env, const std::string& client, dns::Resolver& via);
 };
 
-Checker::Checker(dns::Resolver& resolver, std::string receiver)
-    : impl_(std::make_unique<Impl>(Impl{resolver, std::move(receiver)})) {
+Checker::Checker(dns::Resolver& resolver, std::string receiver,
+                 dns::LimitedResolver::Limits limits)
+    : impl_(std::make_unique<Impl>(Impl{resolver, std::move(receiver), limits})) {
   silence_libspf2();
 }
 
 Checker::~Checker() = default;
 
-Verdict Checker::check_helo(const Envelope& env) { return impl_->check(Identity::kHelo, env); }
-
-Verdict Checker::check_mail_from(const Envelope& env) {
-  return impl_->check(Identity::kMailFrom, env);
+Verdict Checker::check_helo(const Envelope& env, dns::Resolver* via) {
+  return impl_->check(Identity::kHelo, env, via ? *via : impl_->resolver);
 }
 
-Verdict Checker::Impl::check(Identity identity, const Envelope& env) {
+Verdict Checker::check_mail_from(const Envelope& env, dns::Resolver* via) {
+  return impl_->check(Identity::kMailFrom, env, via ? *via : impl_->resolver);
+}
+
+Verdict Checker::Impl::check(Identity identity, const Envelope& env, dns::Resolver& via) {
   Verdict v;
   v.identity = identity;
   std::string helo = strip_dot(env.helo);
@@ -200,13 +204,15 @@ Verdict Checker::Impl::check(Identity identity, const Envelope& env) {
     v.comment = "\"" + v.domain + "\" is not a valid domain name";
     return v;
   }
-  evaluate(v, env, client);
+  dns::LimitedResolver limited(via, limits);
+  evaluate(v, env, client, limited);
   if (v.comment.empty()) v.comment = comment_for(v, ip);
   return v;
 }
 
-void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string& client) {
-  detail::DnsLayer layer(resolver, client);
+void Checker::Impl::evaluate(Verdict& v, const Envelope& env, const std::string& client,
+                             dns::Resolver& via) {
+  detail::DnsLayer layer(via, client);
   SpfServer server(spf2().server_new_dns(layer.server(), 0));
   POSTSEAL_CHECK(server != nullptr);
   // Every DNS-querying term is counted by the layer across the whole check; libspf2's

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "dns/limited_resolver.h"
 #include "dns/resolver.h"
 
 namespace postseal::spf {
@@ -48,17 +49,22 @@ struct Envelope {
 class Checker {
  public:
   /// `receiver` is our host name (%{r} in macros, receiver= in Received-SPF). The
-  /// resolver must outlive the Checker.
-  Checker(dns::Resolver& resolver, std::string receiver);
+  /// resolver must outlive the Checker. `limits` bound each check's lookups and time
+  /// (dns-lookup-limit, message-time-limit): a lookup past them is a temperror, as
+  /// RFC 7208 §4.6.4 asks for a check that runs too long. RFC 7208's own term limits
+  /// apply whatever they are.
+  Checker(dns::Resolver& resolver, std::string receiver,
+          dns::LimitedResolver::Limits limits = {});
   ~Checker();
 
   /// RFC 7208 §2.3: the HELO identity. A HELO that is not a domain name (an address
-  /// literal, a single label) gives Result::kNone.
-  Verdict check_helo(const Envelope& env);
+  /// literal, a single label) gives Result::kNone. `via`, when set, is asked instead of
+  /// the Checker's resolver (a message's own budget, see session::Session).
+  Verdict check_helo(const Envelope& env, dns::Resolver* via = nullptr);
 
   /// RFC 7208 §2.4: the MAIL FROM identity; the null sender is checked as
   /// postmaster@HELO.
-  Verdict check_mail_from(const Envelope& env);
+  Verdict check_mail_from(const Envelope& env, dns::Resolver* via = nullptr);
 
   struct Impl;
 

@@ -44,7 +44,7 @@ struct World {
     setup.resolver = &dns;
     setup.dmarc = true;
     setup.reject_dmarc = true;
-    setup.limits = mail::ParseLimits{64, 16 * 1024};
+    setup.limits = mail::ParseLimits{.max_header_fields = 64, .max_field_bytes = 4096, .max_header_bytes = 16 * 1024};
     setup.spool_memory = 4096;  // long inputs spill to the spool file too
   }
 };

@@ -3,6 +3,7 @@
 /// other unit tests rely on to fake DNS (statuses, CNAMEs, failures, query log).
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "dns/limited_resolver.h"
 #include "dns/static_resolver.h"
 #include "dns/unbound_resolver.h"
 
@@ -17,9 +18,55 @@ class ResolverTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testStaticResolverSimulatesFailures);
   CPPUNIT_TEST(testStaticResolverLogsQueries);
   CPPUNIT_TEST(testUnboundRejectsInvalidNamesWithoutAsking);
+  CPPUNIT_TEST(testLimitedResolverStopsAtTheLookupLimit);
+  CPPUNIT_TEST(testLimitedResolverStopsAtTheDeadline);
+  CPPUNIT_TEST(testLimitedResolverWithoutLimitsPassesEverything);
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  // dns-lookup-limit: the lookup that would pass the budget is not sent and answers
+  // temperror naming the option; earlier answers are untouched.
+  void testLimitedResolverStopsAtTheLookupLimit() {
+    StaticResolver inner;
+    inner.add_txt("a.example", "x");
+    LimitedResolver r(inner, LimitedResolver::Limits{3, std::chrono::milliseconds(0)});
+    for (int i = 0; i < 3; ++i)
+      CPPUNIT_ASSERT(r.query("a.example", Type::kTxt).status == Status::kOk);
+    Answer a = r.query("a.example", Type::kTxt);
+    CPPUNIT_ASSERT(a.status == Status::kTempError);
+    CPPUNIT_ASSERT_EQUAL(std::string("dns-lookup-limit reached"), a.reason);
+    CPPUNIT_ASSERT(r.query("b.example", Type::kA).status == Status::kTempError);
+    CPPUNIT_ASSERT_EQUAL(size_t(3), inner.query_count());
+    CPPUNIT_ASSERT_EQUAL(size_t(3), r.queries());
+    CPPUNIT_ASSERT_EQUAL(size_t(2), r.refused());
+  }
+  // message-time-limit: counted from the first lookup on the given clock; a lookup asked
+  // at or after the deadline is not sent.
+  void testLimitedResolverStopsAtTheDeadline() {
+    StaticResolver inner;
+    inner.add_txt("a.example", "x");
+    auto t = LimitedResolver::Clock::time_point{} + std::chrono::hours(1);
+    LimitedResolver r(inner, LimitedResolver::Limits{0, std::chrono::seconds(20)},
+                      [&t] { return t; });
+    t += std::chrono::seconds(100);  // reading the message does not count
+    CPPUNIT_ASSERT(r.query("a.example", Type::kTxt).status == Status::kOk);
+    t += std::chrono::seconds(19);
+    CPPUNIT_ASSERT(r.query("a.example", Type::kTxt).status == Status::kOk);
+    t += std::chrono::seconds(1);
+    Answer a = r.query("a.example", Type::kTxt);
+    CPPUNIT_ASSERT(a.status == Status::kTempError);
+    CPPUNIT_ASSERT_EQUAL(std::string("message-time-limit reached"), a.reason);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), inner.query_count());
+  }
+  void testLimitedResolverWithoutLimitsPassesEverything() {
+    StaticResolver inner;
+    inner.fail("a.example", Status::kNxDomain);
+    LimitedResolver r(inner, LimitedResolver::Limits{});
+    for (int i = 0; i < 500; ++i)
+      CPPUNIT_ASSERT(r.query("a.example", Type::kTxt).status == Status::kNxDomain);
+    CPPUNIT_ASSERT_EQUAL(size_t(500), inner.query_count());
+    CPPUNIT_ASSERT_EQUAL(size_t(0), r.refused());
+  }
   void testUpstreamForms() {
     CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), *upstream_to_unbound("127.0.0.1"));
     CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1@5353"), *upstream_to_unbound("127.0.0.1:5353"));

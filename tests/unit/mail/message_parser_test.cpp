@@ -1,8 +1,8 @@
 /// \file
 /// The incremental header reader: original bytes kept, any chunking, limits, bad input.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include "mail/message_parser.h"
+
+#include <cppunit/extensions/HelperMacros.h>
 
 using namespace postseal::mail;
 
@@ -17,6 +17,7 @@ class MessageParserTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testContinuationBeforeFirstFieldIsAnError);
   CPPUNIT_TEST(testTooManyFieldsIsAnError);
   CPPUNIT_TEST(testOversizedHeaderBlockIsAnError);
+  CPPUNIT_TEST(testFieldLongerThanTheLimitIsAnError);
   CPPUNIT_TEST(testUnfoldAndCaseInsensitiveLookup);
   CPPUNIT_TEST_SUITE_END();
 
@@ -76,7 +77,7 @@ class MessageParserTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!p.feed(" folded: x\n\n").ok());
   }
   void testTooManyFieldsIsAnError() {
-    MessageParser p(ParseLimits{10, 1 << 20});
+    MessageParser p(ParseLimits{.max_header_fields = 10});
     std::string h;
     for (int i = 0; i < 11; ++i) h += "X: 1\n";
     auto b = p.feed(h + "\n");
@@ -84,16 +85,55 @@ class MessageParserTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(b.message().find("header fields") != std::string::npos);
   }
   void testOversizedHeaderBlockIsAnError() {
-    MessageParser p(ParseLimits{1000, 100});
+    MessageParser p(ParseLimits{.max_header_bytes = 100});
     auto b = p.feed("Subject: " + std::string(200, 'x'));  // no newline yet: still bounded
     CPPUNIT_ASSERT(!b.ok());
+    CPPUNIT_ASSERT(b.message().find("header block larger than 100 bytes") != std::string::npos);
+    MessageParser q(ParseLimits{.max_header_bytes = 100});
+    std::string h;
+    for (int i = 0; i < 20; ++i) h += "X: 12\n";  // 120 bytes in short fields
+    CPPUNIT_ASSERT(!q.feed(h).ok());
+  }
+  // header-field-size-limit: one field, its folded lines included; a field of exactly
+  // the limit is read; one byte more fails, whether it comes as one line, folded, or in
+  // pieces without a newline yet.
+  void testFieldLongerThanTheLimitIsAnError() {
+    std::string exact = "Subject: " + std::string(100 - 10, 'x') + "\n";  // 100 bytes
+    {
+      MessageParser p(ParseLimits{.max_field_bytes = 100});
+      CPPUNIT_ASSERT(p.feed(exact + "From: a@b\n\nbody").ok());
+      CPPUNIT_ASSERT_EQUAL(size_t(2), p.headers().size());
+    }
+    {
+      MessageParser p(ParseLimits{.max_field_bytes = 99});
+      auto b = p.feed(exact + "\n");
+      CPPUNIT_ASSERT(!b.ok());
+      CPPUNIT_ASSERT_EQUAL(std::string("header field \"Subject\" longer than 99 bytes"),
+                           b.message());
+    }
+    {
+      MessageParser p(ParseLimits{.max_field_bytes = 100});
+      std::string folded = "Received: from a\n";
+      while (folded.size() <= 100) folded += "\tby b\n";
+      auto b = p.feed(folded + "\n");
+      CPPUNIT_ASSERT(!b.ok());
+      CPPUNIT_ASSERT(b.message().find("\"Received\" longer than 100") != std::string::npos);
+    }
+    {
+      MessageParser p(ParseLimits{.max_field_bytes = 100});
+      CPPUNIT_ASSERT(p.feed("Subject: " + std::string(50, 'x')).ok());
+      auto b = p.feed(std::string(50, 'x'));  // 109 bytes, no newline yet
+      CPPUNIT_ASSERT(!b.ok());
+      CPPUNIT_ASSERT(b.message().find("\"Subject\"") != std::string::npos);
+    }
   }
   void testUnfoldAndCaseInsensitiveLookup() {
     MessageParser p;
     CPPUNIT_ASSERT(p.feed("from: a@b\nSubject: one\n two\n\n").ok());
     CPPUNIT_ASSERT(find_field(p.headers(), "FROM") != nullptr);
     CPPUNIT_ASSERT_EQUAL(size_t(1), count_fields(p.headers(), "subject"));
-    CPPUNIT_ASSERT_EQUAL(std::string("one two"), unfold(find_field(p.headers(), "Subject")->value()));
+    CPPUNIT_ASSERT_EQUAL(std::string("one two"),
+                         unfold(find_field(p.headers(), "Subject")->value()));
   }
 };
 

@@ -7,12 +7,15 @@
 #include <memory>
 #include <string>
 
+#include <boost/program_options.hpp>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "config/host_list.h"
 #include "dkim/key.h"
 #include "dns/static_resolver.h"
+#include "session/settings.h"
 #include "session/spool.h"
+#include "util/errors.h"
 
 using namespace postseal;
 using session::Disposition;
@@ -115,6 +118,9 @@ class SessionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(dmarc_spf_from_trusted_field_only);
   CPPUNIT_TEST(dmarc_without_single_author_is_permerror);
   CPPUNIT_TEST(received_spf_parsing);
+  CPPUNIT_TEST(dns_lookup_limit_makes_later_lookups_temperror);
+  CPPUNIT_TEST(header_limits_come_from_the_setup);
+  CPPUNIT_TEST(limits_come_from_the_options);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -437,6 +443,93 @@ class SessionTest : public CppUnit::TestFixture {
 
   // §4.7, §11.1: a fail names the policy in force and, as policy.dmarc, the
   // disposition after t=; the message is still accepted (no bounce after the queue).
+  // dns-lookup-limit covers every lookup of one message: with a budget of one, the key
+  // is fetched (dkim=pass) and the DMARC walk is not made (RFC 9989 §4.10: a DNS error
+  // is temperror); the message is still accepted.
+  void dns_lookup_limit_makes_later_lookups_temperror() {
+    dns::StaticResolver dns;
+    auto key = seed_key();
+    Setup setup = make_setup(dns, key);
+    dns.add_txt("sel._domainkey.example.com", key->public_record());
+    dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject");
+    std::string signed_msg = run(setup, kSign, kMessage).output;
+    setup.dmarc = true;
+    Run all = run(setup, kVerify, signed_msg);
+    CPPUNIT_ASSERT(all.verdicts.dmarc && all.verdicts.dmarc->result == dmarc::Result::kPass);
+    size_t before = dns.query_count();
+    setup.dns_limits.max_queries = 1;
+    Run r = run(setup, kVerify, signed_msg);
+    CPPUNIT_ASSERT_EQUAL(before + 1, dns.query_count());
+    CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT(r.verdicts.dkim.at(0).verdict == dkim::Verdict::kPass);
+    CPPUNIT_ASSERT(r.verdicts.dmarc && r.verdicts.dmarc->result == dmarc::Result::kTempError);
+    std::string out = unfolded(r.output);
+    CPPUNIT_ASSERT(out.find("dkim=pass") != std::string::npos);
+    CPPUNIT_ASSERT(out.find("dmarc=temperror") != std::string::npos);
+    CPPUNIT_ASSERT(r.output.ends_with(signed_msg));
+  }
+
+  // max-header-fields and header-field-size-limit reach the parser through the Setup:
+  // past them the header is not read, the message goes on unchanged under
+  // dkim=permerror, and signing reports why it did not sign.
+  void header_limits_come_from_the_setup() {
+    dns::StaticResolver dns;
+    Setup setup = make_setup(dns, seed_key());
+    setup.limits.max_header_fields = 2;  // kMessage has three
+    Run v = run(setup, kVerify, kMessage);
+    CPPUNIT_ASSERT(v.disposition == Disposition::kAccept);
+    CPPUNIT_ASSERT_EQUAL(std::string("more than 2 header fields"), v.verdicts.header_error);
+    CPPUNIT_ASSERT(unfolded(v.output).find("dkim=permerror (header not checked: more than 2 "
+                                           "header fields)") != std::string::npos);
+    CPPUNIT_ASSERT(v.output.ends_with(kMessage));
+    Run sg = run(setup, kSign, kMessage);
+    CPPUNIT_ASSERT(sg.verdicts.sign.kind == SignVerdict::Kind::kUnsignable);
+    CPPUNIT_ASSERT_EQUAL(std::string(kMessage), sg.output);
+    setup.limits = mail::ParseLimits{};
+    setup.limits.max_field_bytes = 29;  // From is 28 bytes, To 30
+    Run f = run(setup, kVerify, kMessage);
+    CPPUNIT_ASSERT_EQUAL(std::string("header field \"To\" longer than 29 bytes"),
+                         f.verdicts.header_error);
+    CPPUNIT_ASSERT(f.output.ends_with(kMessage));
+  }
+
+  // The option names in postseal.conf reach the Setup (filter_setup, parse_limits,
+  // dns_limits), and the defaults are the documented ones.
+  void limits_come_from_the_options() {
+    namespace po = boost::program_options;
+    auto load = [](const std::vector<std::string>& args) {
+      po::options_description desc;
+      config::Settings::describe(desc, config::kFilter);
+      po::variables_map vm;
+      po::store(po::command_line_parser(args).options(desc).run(), vm);
+      po::notify(vm);
+      return config::Settings::load(vm, "", config::kFilter);
+    };
+    config::KeyStore keys;
+    Setup d = session::filter_setup(load({}), keys);
+    CPPUNIT_ASSERT_EQUAL(size_t(1000), d.limits.max_header_fields);
+    CPPUNIT_ASSERT_EQUAL(size_t(102400), d.limits.max_field_bytes);
+    CPPUNIT_ASSERT_EQUAL(size_t(1048576), d.limits.max_header_bytes);
+    CPPUNIT_ASSERT_EQUAL(size_t(250), d.dns_limits.max_queries);
+    CPPUNIT_ASSERT_EQUAL(int64_t(60000), int64_t(d.dns_limits.time.count()));
+    Setup s = session::filter_setup(
+        load({"--max-header-fields=50", "--header-field-size-limit=2000",
+              "--header-size-limit=9000", "--dns-lookup-limit=7", "--message-time-limit=21"}),
+        keys);
+    CPPUNIT_ASSERT_EQUAL(size_t(50), s.limits.max_header_fields);
+    CPPUNIT_ASSERT_EQUAL(size_t(2000), s.limits.max_field_bytes);
+    CPPUNIT_ASSERT_EQUAL(size_t(9000), s.limits.max_header_bytes);
+    CPPUNIT_ASSERT_EQUAL(size_t(7), s.dns_limits.max_queries);
+    CPPUNIT_ASSERT_EQUAL(int64_t(21000), int64_t(s.dns_limits.time.count()));
+    bool refused = false;
+    try {
+      (void)load({"--max-header-fields=5"});
+    } catch (const ConfigError& e) {
+      refused = std::string(e.what()).find("max-header-fields") != std::string::npos;
+    }
+    CPPUNIT_ASSERT(refused);
+  }
+
   void dmarc_fail_carries_policy() {
     dns::StaticResolver dns;
     dns.add_txt("_dmarc.example.com", "v=DMARC1; p=reject; t=y");
