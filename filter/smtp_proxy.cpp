@@ -107,6 +107,9 @@ class Connection {
   void release_next_hop();
   void receive_message();
   session::Client client() const;
+  bool xforward_allowed() const {
+    return conn_.peer == "local" || rt_->xforward_hosts.matches(peer_address(conn_.peer));
+  }
   std::string queue_id() const;
   void record(const session::Session& message, const session::Client& who, int64_t when,
               const std::string& applied);
@@ -313,9 +316,8 @@ bool Connection::handle(const std::string& line) {
       greeted_ = true;
       std::string text = rt_->hostname + "\nPIPELINING\n";
       text += rt_->size_limit ? "SIZE " + std::to_string(rt_->size_limit) : std::string("SIZE");
-      text +=
-          "\n8BITMIME\nSMTPUTF8\nDSN\nENHANCEDSTATUSCODES\n"
-          "XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE";
+      text += "\n8BITMIME\nSMTPUTF8\nDSN\nENHANCEDSTATUSCODES";
+      if (xforward_allowed()) text += "\nXFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE";
       reply(250, "", text);
       return true;
     }
@@ -326,6 +328,12 @@ bool Connection::handle(const std::string& line) {
       reply(250, "", rt_->hostname);
       return true;
     case smtp::Verb::kXforward: {
+      // XFORWARD names the client whose mail this is (mode auto and internal-hosts
+      // sign by it): believed only from Postfix, as smtpd_authorized_xforward_hosts.
+      if (!xforward_allowed()) {
+        reply(550, "5.7.0", "Error: insufficient authorization");
+        return true;
+      }
       if (in_transaction_) {
         reply(503, "5.5.1", "Error: MAIL transaction in progress");
         return true;
@@ -634,6 +642,9 @@ std::shared_ptr<const Runtime> make_runtime(const config::Settings& s,
   rt->smtp_timeout_ms = static_cast<int>(s.uint("smtp-timeout") * 1000);
   rt->size_limit = s.uint("message-size-limit");
   rt->line_limit = s.uint("smtp-line-limit");
+  auto xf = config::HostList::from_value(s.str("xforward-hosts"));
+  if (!xf.ok()) throw ConfigError("xforward-hosts: " + xf.message());
+  rt->xforward_hosts = *xf;
   rt->hostname = host_name();
   auto resolver = dns::UnboundResolver::create(dns::unbound_options(s));
   if (!resolver.ok()) throw ConfigError(resolver.message());

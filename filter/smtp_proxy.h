@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/host_list.h"
 #include "config/key_store.h"
 #include "config/options.h"
 #include "dns/unbound_resolver.h"
@@ -61,9 +62,10 @@ struct Runtime {
   net::ListenAddress next_hop;
   int next_hop_timeout_ms = 60000;
   int smtp_timeout_ms = 300000;
-  uint64_t size_limit = 0;   ///< 0: none
-  size_t line_limit = 4096;  ///< smtp-line-limit: longest command line, CRLF not counted
-  std::string hostname;      ///< greeting, EHLO and the next hop's EHLO
+  uint64_t size_limit = 0;          ///< 0: none
+  size_t line_limit = 4096;         ///< smtp-line-limit: longest command line, CRLF not counted
+  config::HostList xforward_hosts;  ///< inet clients whose XFORWARD is believed
+  std::string hostname;             ///< greeting, EHLO and the next hop's EHLO
 };
 
 /// Builds a Runtime from settings for these listeners. Throws ConfigError naming the

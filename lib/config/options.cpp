@@ -269,6 +269,11 @@ const Row kRows[] = {
     {{"smtp-timeout", OptionType::kUint, "300",
       "seconds postseal-filter --daemon waits for its client's next command or data", kFilter},
      check_range<1, 3600>},
+    {{"xforward-hosts", OptionType::kString, "127.0.0.0/8, ::1",
+      "clients of postseal-filter --daemon allowed to send XFORWARD (Postfix's "
+      "smtpd_authorized_xforward_hosts); unix-socket clients always are",
+      kFilter},
+     check_string},
     {{"smtp-line-limit", OptionType::kUint, "4096",
       "longest SMTP command line postseal-filter --daemon reads, in bytes without CRLF "
       "(500 5.5.2 beyond; RFC 5321 asks for at least 510)",
