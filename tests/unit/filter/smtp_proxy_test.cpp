@@ -172,6 +172,9 @@ class Session {
                                      "2",
                                      "--history",
                                      ""};
+    // The peer below stands for Postfix: it may send XFORWARD unless a test says.
+    if (std::find(extra.begin(), extra.end(), "--xforward-hosts") == extra.end())
+      extra.insert(extra.end(), {"--xforward-hosts", "192.0.2.0/24"});
     args.insert(args.end(), extra.begin(), extra.end());
     po::options_description desc;
     config::Settings::describe(desc, config::kFilter);
@@ -262,6 +265,7 @@ class SmtpProxyTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNextHopDown);
   CPPUNIT_TEST(testSizeLimit);
   CPPUNIT_TEST(testXforwardPassedOn);
+  CPPUNIT_TEST(testXforwardOnlyFromXforwardHosts);
   CPPUNIT_TEST(testNextHop5xxPassedBack);
   CPPUNIT_TEST(testNextHop4xxIs451);
   CPPUNIT_TEST_SUITE_END();
@@ -385,6 +389,20 @@ class SmtpProxyTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(sent, sent.find("HELO=helo.example") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(sent, sent.find("IDENT=ABC123") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(sent, sent.find("PORT=") == std::string::npos);
+  }
+  // xforward-hosts: a peer outside it is not offered XFORWARD and its XFORWARD is
+  // refused; the next hop never hears the claimed client.
+  void testXforwardOnlyFromXforwardHosts() {
+    NextHop hop;
+    Session s(hop.port(), {"--xforward-hosts", "127.0.0.0/8"});
+    s.send("EHLO c\r\n");
+    std::string ehlo = s.replies(1);
+    CPPUNIT_ASSERT_MESSAGE(ehlo, ehlo.find("XFORWARD") == std::string::npos);
+    s.send("XFORWARD ADDR=10.0.0.5\r\nMAIL FROM:<a@example.com>\r\n");
+    std::string r = s.replies(2);
+    CPPUNIT_ASSERT_MESSAGE(r, r.starts_with("550 5.7.0 Error: insufficient authorization\r\n"));
+    CPPUNIT_ASSERT_EQUAL(std::string("550 250"), Session::codes(r));
+    for (const auto& l : hop.lines()) CPPUNIT_ASSERT_MESSAGE(l, !l.starts_with("XFORWARD"));
   }
   void testNextHop5xxPassedBack() {
     NextHop hop("554 5.7.1 not today");
