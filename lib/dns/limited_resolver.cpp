@@ -24,6 +24,7 @@ Answer LimitedResolver::query(std::string_view name, Type type) {
     return inner_.query(name, type);
   }
   ++refused_;
+  refusal_ = refused.reason;
   return refused;
 }
 

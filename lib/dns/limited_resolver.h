@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "dns/resolver.h"
 
@@ -36,8 +37,9 @@ class LimitedResolver : public Resolver {
 
   /// Lookups passed to the inner resolver so far.
   size_t queries() const { return queries_; }
-  /// Lookups refused by a limit so far.
+  /// Lookups refused by a limit so far, and the reason of the last one.
   size_t refused() const { return refused_; }
+  const std::string& refusal() const { return refusal_; }
 
  private:
   Resolver& inner_;
@@ -46,6 +48,7 @@ class LimitedResolver : public Resolver {
   std::optional<Clock::time_point> deadline_;  ///< set by the first lookup
   size_t queries_ = 0;
   size_t refused_ = 0;
+  std::string refusal_;
 };
 
 }  // namespace postseal::dns

@@ -26,6 +26,9 @@ void log_verdicts(log::Logger& logger, const std::string& queue_id, const Sessio
     if (v.dmarc) logger.dmarc_evaluated(queue_id, *v.dmarc);
     if (!v.dmarc_error.empty())
       logger.warning(queue_id, "DMARC not evaluated: " + v.dmarc_error);
+    if (v.dns_refused > 0)
+      logger.warning(queue_id, std::to_string(v.dns_refused) +
+                                   " DNS lookup(s) not made: " + v.dns_limit + " (temperror)");
   }
 }
 

@@ -190,6 +190,10 @@ void Session::finish() {
     if (plan_.sign) finish_sign();
     if (plan_.verify) finish_verify();
   }
+  if (lookups_ && lookups_->refused() > 0) {
+    verdicts_.dns_refused = lookups_->refused();
+    verdicts_.dns_limit = lookups_->refusal();
+  }
   if (plan_.sign && disposition_ == Disposition::kAccept &&
       verdicts_.sign.kind == SignVerdict::Kind::kUnsignable && setup_.tempfail_unsignable)
     fail("4.7.0",

@@ -155,6 +155,8 @@ struct Verdicts {
   std::optional<dmarc::Evaluation> dmarc;  ///< when Setup::dmarc and a From was read
   std::string dmarc_error;                 ///< why DMARC could not be evaluated
   std::string header_error;  ///< why the header block could not be read (then unchanged)
+  size_t dns_refused = 0;    ///< lookups not made (dns-lookup-limit, message-time-limit)
+  std::string dns_limit;     ///< the limit that refused the last of them
 };
 
 class Session {

@@ -463,6 +463,9 @@ class SessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.disposition == Disposition::kAccept);
     CPPUNIT_ASSERT(r.verdicts.dkim.at(0).verdict == dkim::Verdict::kPass);
     CPPUNIT_ASSERT(r.verdicts.dmarc && r.verdicts.dmarc->result == dmarc::Result::kTempError);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), r.verdicts.dns_refused);
+    CPPUNIT_ASSERT_EQUAL(std::string("dns-lookup-limit reached"), r.verdicts.dns_limit);
+    CPPUNIT_ASSERT_EQUAL(size_t(0), all.verdicts.dns_refused);
     std::string out = unfolded(r.output);
     CPPUNIT_ASSERT(out.find("dkim=pass") != std::string::npos);
     CPPUNIT_ASSERT(out.find("dmarc=temperror") != std::string::npos);
