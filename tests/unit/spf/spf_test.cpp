@@ -76,6 +76,8 @@ class SpfTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testReceivedSpfQuotesAndAddsProblem);
   CPPUNIT_TEST(testReceivedSpfForHeloIdentity);
   CPPUNIT_TEST(testConcurrentChecksKeepTheirOwnCounts);
+  CPPUNIT_TEST(testLookupLimitPerCheckIsTempError);
+  CPPUNIT_TEST(testResolverGivenPerCallIsUsed);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -95,6 +97,40 @@ class SpfTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("temperror"), word(Result::kTempError));
     CPPUNIT_ASSERT_EQUAL(std::string("permerror"), word(Result::kPermError));
     CPPUNIT_ASSERT_EQUAL(std::string("none"), word(Result::kNone));
+  }
+
+  // dns-lookup-limit in postseal-policyd: each check has its own budget; a lookup past
+  // it is a temperror (RFC 7208 §4.6.4: a check that may not finish is not a fail).
+  void testLookupLimitPerCheckIsTempError() {
+    StaticResolver dns;
+    dns.add_txt("example.com", "v=spf1 include:a.example.net -all");
+    dns.add_txt("a.example.net", "v=spf1 ip4:192.0.2.1 -all");
+    Checker unlimited(dns, kReceiver);
+    CPPUNIT_ASSERT_EQUAL(word(Result::kPass), word(check(unlimited, "example.com")));
+    postseal::dns::LimitedResolver::Limits one;
+    one.max_queries = 1;
+    Checker c(dns, kReceiver, one);
+    Verdict v = c.check_mail_from(env("192.0.2.1", "alice@example.com"));
+    CPPUNIT_ASSERT_EQUAL(word(Result::kTempError), word(v.result));
+    // Two lookups are enough, and each check starts with a budget of its own.
+    postseal::dns::LimitedResolver::Limits two;
+    two.max_queries = 2;
+    Checker c2(dns, kReceiver, two);
+    CPPUNIT_ASSERT_EQUAL(word(Result::kPass), word(check(c2, "example.com")));
+    CPPUNIT_ASSERT_EQUAL(word(Result::kPass), word(check(c2, "example.com")));
+  }
+
+  // A resolver given with the call (a message's budget in the session) is asked instead
+  // of the Checker's own.
+  void testResolverGivenPerCallIsUsed() {
+    StaticResolver own, other;
+    own.add_txt("example.com", "v=spf1 -all");
+    other.add_txt("example.com", "v=spf1 ip4:192.0.2.1 -all");
+    Checker c(own, kReceiver);
+    Envelope e = env("192.0.2.1", "alice@example.com");
+    CPPUNIT_ASSERT_EQUAL(word(Result::kFail), word(c.check_mail_from(e).result));
+    CPPUNIT_ASSERT_EQUAL(word(Result::kPass), word(c.check_mail_from(e, &other).result));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), other.query_count());
   }
 
   void testNoRecordIsNone() {
