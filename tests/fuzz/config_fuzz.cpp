@@ -7,10 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
+#include <map>
 #include <string>
 
 #include <boost/program_options.hpp>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "config/key_store.h"
@@ -23,25 +24,54 @@ using namespace postseal;
 
 namespace {
 
-/// A private directory for the files, made once per process.
-const std::string& scratch() {
-  static const std::string dir = [] {
+/// The files an input becomes, kept in memory: each is a memfd made once, reached
+/// through a symlink NAME -> /proc/self/fd/N in a private directory, so the loaders open
+/// and read a path as they do in the daemons (and relative key paths resolve in that
+/// directory) while an input costs an ftruncate and a pwrite, not a file written to disk.
+/// The directory and its links go at exit.
+class MemFiles {
+ public:
+  MemFiles() {
     const char* tmp = std::getenv("TMPDIR");
-    std::string t = std::string(tmp && *tmp ? tmp : "/tmp") + "/postseal-fuzz-XXXXXX";
-    if (!mkdtemp(t.data())) std::abort();
-    return t;
-  }();
-  return dir;
-}
+    dir_ = std::string(tmp && *tmp ? tmp : "/tmp") + "/postseal-fuzz-XXXXXX";
+    if (!mkdtemp(dir_.data())) std::abort();
+  }
+  ~MemFiles() {
+    for (const auto& [path, fd] : files_) {
+      ::unlink(path.c_str());
+      ::close(fd);
+    }
+    ::rmdir(dir_.c_str());
+  }
 
-std::string write(const std::string& name, std::string_view bytes) {
-  std::string path = scratch() + "/" + name;
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), bytes.size());
-  return path;
+  /// Makes NAME hold `bytes`; returns its path.
+  const std::string& put(const std::string& name, std::string_view bytes) {
+    std::string path = dir_ + "/" + name;
+    auto it = files_.find(path);
+    if (it == files_.end()) {
+      int fd = ::memfd_create(name.c_str(), MFD_CLOEXEC);
+      if (fd < 0 || ::symlink(("/proc/self/fd/" + std::to_string(fd)).c_str(), path.c_str()))
+        std::abort();
+      it = files_.emplace(path, fd).first;
+    }
+    if (::ftruncate(it->second, 0) != 0 || ::pwrite(it->second, bytes.data(), bytes.size(),
+                                                    0) != static_cast<ssize_t>(bytes.size()))
+      std::abort();
+    return it->first;
+  }
+
+ private:
+  std::string dir_;
+  std::map<std::string, int> files_;  // path -> memfd
+};
+
+const std::string& write(const std::string& name, std::string_view bytes) {
+  static MemFiles files;
+  return files.put(name, bytes);
 }
 
 void settings(std::string_view text) {
-  std::string path = write("postseal.conf", text);
+  const std::string& path = write("postseal.conf", text);
   try {
     boost::program_options::variables_map none;
     auto s = config::Settings::load(none, path, config::kFilter | config::kPolicyd);
