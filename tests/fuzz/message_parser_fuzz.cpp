@@ -15,7 +15,8 @@ using namespace postseal;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto in = fuzz::split_input(data, size);
   // Small limits so that the limit paths are reached too.
-  mail::MessageParser parser(mail::ParseLimits{.max_header_fields = 64, .max_field_bytes = 4096, .max_header_bytes = 16 * 1024});
+  mail::MessageParser parser(mail::ParseLimits{
+      .max_header_fields = 64, .max_field_bytes = 4096, .max_header_bytes = 16 * 1024});
   size_t body = 0;
   bool ok = true;
   for (auto part : in.parts) {

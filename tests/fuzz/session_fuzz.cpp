@@ -50,7 +50,8 @@ struct World {
     setup.receiver = "mx.example.org";
     setup.dmarc = true;
     setup.reject_dmarc = true;
-    setup.limits = mail::ParseLimits{.max_header_fields = 64, .max_field_bytes = 4096, .max_header_bytes = 16 * 1024};
+    setup.limits = mail::ParseLimits{
+        .max_header_fields = 64, .max_field_bytes = 4096, .max_header_bytes = 16 * 1024};
     setup.spool_memory = 4096;  // long inputs spill to the spool file too
   }
 };
