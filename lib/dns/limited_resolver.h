@@ -1,13 +1,13 @@
 /// \file
 /// A Resolver that gives one message a budget: at most `max_queries` lookups, none
 /// started more than `time` after the first (the options dns-lookup-limit and
-/// message-time-limit). It
-/// wraps the daemon's shared resolver for the life of one message; a lookup past the
-/// budget is not sent and answers kTempError with the limit's name in `reason`, so the
-/// check that wanted it reports temperror (RFC 6376 §6.1.2 for a key, RFC 7208 §4.6.4
-/// for SPF's elapsed time, RFC 9989 §4.10 for the DMARC walk) and the mail goes on.
-/// A query already sent is not cut short: the deadline can be overrun by at most one
-/// dns-timeout. Not thread-safe (one message, one thread).
+/// message-time-limit). It wraps the daemon's shared resolver for the life of one
+/// message; a lookup past the budget is not sent and answers kTempError with the
+/// limit's name in `reason`, so the check that wanted it reports temperror (RFC 6376
+/// §6.1.2 for a key, RFC 7208 §4.6.4 for SPF's elapsed time, RFC 9989 §4.10 for the
+/// DMARC walk) and the mail goes on. A query already sent is not cut short: the
+/// deadline can be overrun by at most one dns-timeout. Not thread-safe (one message,
+/// one thread).
 #ifndef POSTSEAL_DNS_LIMITED_RESOLVER_H
 #define POSTSEAL_DNS_LIMITED_RESOLVER_H
 

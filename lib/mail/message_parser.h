@@ -24,7 +24,6 @@ enum class LineEnding { kLf, kCrlf };
 /// The bytes of a line ending.
 std::string_view eol_bytes(LineEnding e);
 
-/// What an attacker may make us hold in memory for the header block.
 /// What an attacker's header block may cost (max-header-fields, header-field-size-limit,
 /// header-size-limit); past any of them the parser fails.
 struct ParseLimits {
