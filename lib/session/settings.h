@@ -40,9 +40,8 @@ dns::LimitedResolver::Limits dns_limits(const config::Settings& s);
 
 /// A Setup for postseal-filter: mode, internal-hosts, sign-failure-action, the signing
 /// options, authserv-id, max-signatures, dmarc, the DMARC overrides, receiver, the limits
-/// above, with keys chosen
-/// from `keys` (which must outlive it). The resolver is left unset (the caller makes one only
-/// when a plan verifies).
+/// above, with keys chosen from `keys` (which must outlive it). The resolver is left
+/// unset (the caller makes one only when a plan verifies).
 Setup filter_setup(const config::Settings& s, const config::KeyStore& keys);
 
 }  // namespace postseal::session
