@@ -42,8 +42,8 @@ class HostList {
   struct Entry {
     bool negate = false;
     bool is_name = false;
-    std::string name;              // lowercased host name pattern
-    int family = 0;                // AF_INET or AF_INET6
+    std::string name;  // lowercased host name pattern
+    int family = 0;    // AF_INET or AF_INET6
     std::array<unsigned char, 16> addr{};
     int prefix = 0;
   };

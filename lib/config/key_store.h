@@ -24,9 +24,9 @@ struct SigningKey {
 };
 
 struct KeyStoreOptions {
-  std::string key_table;            ///< path of the KeyTable file
-  std::string signing_table;        ///< path of the SigningTable; "refile:PATH" for wildcards
-  bool require_safe_keys = true;    ///< refuse key files others can read or replace
+  std::string key_table;          ///< path of the KeyTable file
+  std::string signing_table;      ///< path of the SigningTable; "refile:PATH" for wildcards
+  bool require_safe_keys = true;  ///< refuse key files others can read or replace
   /// The user the keys are for besides the one reading them (the `user` option: a
   /// daemon's --check-config runs as root, the daemon as this user); may own key files.
   std::string key_user;

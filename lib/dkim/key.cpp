@@ -50,7 +50,9 @@ EvpPkey decode_key(std::string_view bytes, const char* input_type) {
   return EvpPkey(pkey);
 }
 
-bool looks_like_pem(std::string_view s) { return s.find("-----BEGIN ") != std::string_view::npos; }
+bool looks_like_pem(std::string_view s) {
+  return s.find("-----BEGIN ") != std::string_view::npos;
+}
 
 // The direct path. OSSL_DECODER_CTX_new_for_pkey() builds every decoder chain for
 // every key type before it looks at the bytes: about a third of a filter run's
@@ -259,8 +261,8 @@ Result<PrivateKey> PrivateKey::parse(std::string_view data) {
 Result<PrivateKey> PrivateKey::generate(KeyType type, int bits) {
   if (type == KeyType::kRsa && (bits < kMinRsaBits || bits > kMaxRsaBits))
     return Error{"key: RSA size must be between 1024 and 4096 bits"};
-  EvpPkeyCtx ctx(EVP_PKEY_CTX_new_id(type == KeyType::kRsa ? EVP_PKEY_RSA : EVP_PKEY_ED25519,
-                                     nullptr));
+  EvpPkeyCtx ctx(
+      EVP_PKEY_CTX_new_id(type == KeyType::kRsa ? EVP_PKEY_RSA : EVP_PKEY_ED25519, nullptr));
   if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0)
     return Error{"key: keygen init: " + openssl_reason()};
   if (type == KeyType::kRsa && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits) <= 0)

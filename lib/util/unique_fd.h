@@ -4,9 +4,9 @@
 #ifndef POSTSEAL_UTIL_UNIQUE_FD_H
 #define POSTSEAL_UTIL_UNIQUE_FD_H
 
-#include <unistd.h>
-
 #include <utility>
+
+#include <unistd.h>
 
 namespace postseal {
 

@@ -2,6 +2,9 @@
 /// main() for every CppUnit suite: runs the suites registered in the binary and reports
 /// each test case as a TAP line, so automake's harness counts test cases. Exits 0 when
 /// all passed, 1 otherwise.
+#include <iostream>
+#include <string>
+
 #include <cppunit/Exception.h>
 #include <cppunit/SourceLine.h>
 #include <cppunit/Test.h>
@@ -11,14 +14,14 @@
 #include <cppunit/extensions/TestFactoryRegistry.h>
 #include <cppunit/ui/text/TestRunner.h>
 
-#include <iostream>
-#include <string>
-
 namespace {
 
 class TapListener : public CppUnit::TestListener {
  public:
-  void startTest(CppUnit::Test*) override { failed_ = false; message_.clear(); }
+  void startTest(CppUnit::Test*) override {
+    failed_ = false;
+    message_.clear();
+  }
   void addFailure(const CppUnit::TestFailure& f) override {
     failed_ = true;
     auto loc = f.sourceLine();
@@ -32,7 +35,8 @@ class TapListener : public CppUnit::TestListener {
     if (failed_) {
       std::string m = message_;
       size_t pos = 0;
-      while ((pos = m.find('\n', pos)) != std::string::npos) m.replace(pos, 1, "\n# "), pos += 3;
+      while ((pos = m.find('\n', pos)) != std::string::npos)
+        m.replace(pos, 1, "\n# "), pos += 3;
       std::cout << "# " << m << "\n";
     }
     std::cout.flush();

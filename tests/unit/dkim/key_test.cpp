@@ -1,5 +1,7 @@
 /// \file
 /// Key parsing and signing: formats, size limits (RFC 8301), bad input.
+#include "dkim/key.h"
+
 #include <cppunit/extensions/HelperMacros.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -7,7 +9,6 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "dkim/key.h"
 #include "util/base64.h"
 #include "util/c_handle.h"
 
@@ -20,7 +21,8 @@ namespace {
 std::string pkcs1_pem(int bits) {
   postseal::EvpPkey k(EVP_RSA_gen(static_cast<unsigned>(bits)));
   postseal::Bio bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_PrivateKey_traditional(bio.get(), k.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  PEM_write_bio_PrivateKey_traditional(bio.get(), k.get(), nullptr, nullptr, 0, nullptr,
+                                       nullptr);
   char* p = nullptr;
   long n = BIO_get_mem_data(bio.get(), &p);
   return std::string(p, static_cast<size_t>(n));
@@ -98,8 +100,9 @@ class KeyTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!PrivateKey::generate(KeyType::kRsa, 512).ok());
   }
   void testRefusesGarbageWithAReason() {
-    for (const char* bad : {"", "not a key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
-                            "QUJD"}) {
+    for (const char* bad :
+         {"", "not a key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+          "QUJD"}) {
       auto k = PrivateKey::parse(bad);
       CPPUNIT_ASSERT(!k.ok());
       CPPUNIT_ASSERT(!k.message().empty());
@@ -120,15 +123,18 @@ class KeyTest : public CppUnit::TestFixture {
     postseal::EvpPkey pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(der->size())));
     CPPUNIT_ASSERT(pub);
     postseal::EvpMdCtx ctx(EVP_MD_CTX_new());
-    CPPUNIT_ASSERT_EQUAL(1, EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, pub.get()));
-    CPPUNIT_ASSERT_EQUAL(1, EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig->data()),
-                                             sig->size(), reinterpret_cast<const unsigned char*>("abc"), 3));
+    CPPUNIT_ASSERT_EQUAL(
+        1, EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, pub.get()));
+    CPPUNIT_ASSERT_EQUAL(
+        1, EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig->data()),
+                            sig->size(), reinterpret_cast<const unsigned char*>("abc"), 3));
   }
   void testEd25519PublicRecordMatchesRfc8463() {
     auto k = PrivateKey::parse("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=");
     CPPUNIT_ASSERT(k.ok());
-    CPPUNIT_ASSERT_EQUAL(std::string("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
-                         k->public_record());
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
+        k->public_record());
   }
   // PKCS#1 and PKCS#8, PEM, binary DER and base64 DER are read without OpenSSL's
   // generic decoder; each must give the very key OpenSSL itself holds: the same

@@ -1,8 +1,8 @@
 /// \file
 /// pipe(8) argv splitting and the sendmail argv.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include "filter/pipe_args.h"
+
+#include <cppunit/extensions/HelperMacros.h>
 
 using namespace postseal::filter;
 

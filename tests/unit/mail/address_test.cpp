@@ -1,8 +1,8 @@
 /// \file
 /// Author address extraction from From values.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include "mail/address.h"
+
+#include <cppunit/extensions/HelperMacros.h>
 
 using namespace postseal::mail;
 
@@ -31,7 +31,9 @@ class AddressTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!a.ok());
     CPPUNIT_ASSERT(a.message().find("more than one") != std::string::npos);
   }
-  void testEmptyGroupHasNoAddress() { CPPUNIT_ASSERT(!single_author("undisclosed-recipients:;").ok()); }
+  void testEmptyGroupHasNoAddress() {
+    CPPUNIT_ASSERT(!single_author("undisclosed-recipients:;").ok());
+  }
   void testAddressWithoutDomainIsRefused() {
     CPPUNIT_ASSERT(!single_author("<joe>").ok());
     CPPUNIT_ASSERT(!single_author("joe@").ok());

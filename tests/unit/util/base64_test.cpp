@@ -1,8 +1,8 @@
 /// \file
 /// Base64 round trips, RFC 4648 §10 vectors, whitespace and bad input.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include "util/base64.h"
+
+#include <cppunit/extensions/HelperMacros.h>
 
 using postseal::base64_decode;
 using postseal::base64_encode;
